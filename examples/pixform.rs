@@ -1,0 +1,2 @@
+//! The pixform command-line tool (filled in with the engine).
+fn main() {}

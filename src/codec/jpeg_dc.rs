@@ -1,0 +1,1 @@
+//! codec::jpeg_dc

@@ -1,0 +1,6 @@
+//! `codec`: decoding (with shrink-on-load), encoding and metadata.
+
+pub mod decode;
+pub mod encode;
+pub mod jpeg_dc;
+pub mod metadata;

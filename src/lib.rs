@@ -1,0 +1,27 @@
+//! pixform: an embeddable image-transformation engine speaking ImageKit's URL
+//! transformation language (`tr:w-300,h-300,c-at_max:rt-90`).
+//!
+//! Modules (dependencies point one way: `ffi` → `engine` → {`codec`, `ops`, `negotiate`} →
+//! {`plan`, `sniff`, `spec`}):
+//! - [`spec`]: transformation strings ⇄ typed values, canonical printing, URL signing;
+//! - [`sniff`]: what bytes really are;
+//! - [`plan`]: pure geometry;
+//! - [`codec`]: decode (with shrink-on-load) and encode;
+//! - [`ops`]: pixel operations on [`Frame`]s;
+//! - [`engine`]: one request end to end;
+//! - `ffi`: the C ABI (`include/pixform.h`).
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod codec;
+pub mod engine;
+mod error;
+pub mod ffi;
+mod frame;
+pub mod ops;
+pub mod plan;
+pub mod sniff;
+pub mod spec;
+
+pub use error::{Category, Error, Limit, Result};
+pub use frame::{byte_len, luma, Frame, PixelLayout};

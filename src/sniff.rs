@@ -1,0 +1,1 @@
+//! `sniff`: what a byte string really is, from its bytes alone.

@@ -1,0 +1,10 @@
+//! One integration-test binary, one module per area.
+
+mod codec;
+mod corpus;
+mod engine;
+mod ffi;
+mod ops;
+mod plan;
+mod sniff;
+mod spec;
