@@ -249,8 +249,14 @@ mod tests {
     #[test]
     fn layout_conversion_round_trip() {
         let f = Frame::filled(3, 2, PixelLayout::Rgba8, &[10, 20, 30, 40]).unwrap();
-        assert_eq!(f.to_layout(PixelLayout::Rgb8).pixel(2, 1), Some(&[10, 20, 30][..]));
-        assert_eq!(f.to_layout(PixelLayout::GrayAlpha8).pixel(0, 0), Some(&[18, 40][..]));
+        assert_eq!(
+            f.to_layout(PixelLayout::Rgb8).pixel(2, 1),
+            Some(&[10, 20, 30][..])
+        );
+        assert_eq!(
+            f.to_layout(PixelLayout::GrayAlpha8).pixel(0, 0),
+            Some(&[18, 40][..])
+        );
         assert!(f.has_transparency());
         assert_eq!(f.pixel(3, 0), None);
     }

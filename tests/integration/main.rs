@@ -2,6 +2,7 @@
 
 mod codec;
 mod corpus;
+mod encode;
 mod engine;
 mod ffi;
 mod ops;
