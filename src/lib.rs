@@ -18,6 +18,7 @@ pub mod engine;
 mod error;
 pub mod ffi;
 mod frame;
+pub mod negotiate;
 pub mod ops;
 pub mod plan;
 pub mod sniff;
