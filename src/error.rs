@@ -82,6 +82,8 @@ pub enum Limit {
     DecodedBytes,
     /// Metadata (EXIF/ICC/XMP) bytes.
     MetadataBytes,
+    /// Length of a transformation string in bytes.
+    TransformLength,
 }
 
 impl std::fmt::Display for Limit {
@@ -95,6 +97,7 @@ impl std::fmt::Display for Limit {
             Limit::Frames => "frame count",
             Limit::DecodedBytes => "decoded pixel memory (bytes)",
             Limit::MetadataBytes => "metadata size (bytes)",
+            Limit::TransformLength => "transformation length (bytes)",
         })
     }
 }
