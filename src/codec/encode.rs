@@ -65,3 +65,599 @@ impl OutputFormat {
         !matches!(self, OutputFormat::Jpeg)
     }
 }
+
+use crate::codec::metadata::Metadata;
+use crate::error::{Error, Result};
+use crate::frame::{Frame, PixelLayout};
+
+/// The largest side libwebp encodes.
+pub const WEBP_MAX_DIMENSION: u32 = 16_383;
+
+/// How to encode one frame. Built by the engine from the request and its [`Config`].
+///
+/// [`Config`]: crate::engine::Config
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodeOptions {
+    /// The output format.
+    pub format: OutputFormat,
+    /// Quality 1–100 for the lossy formats (JPEG, lossy WebP, AVIF); out-of-range values
+    /// are clamped. Ignored by PNG and GIF.
+    pub quality: u8,
+    /// Progressive JPEG (`pr-true`). Ignored by the other formats.
+    pub progressive: bool,
+    /// Lossless WebP (`lo-true`). Ignored by the other formats.
+    pub lossless: bool,
+    /// JPEG chroma subsampling. Ignored for gray frames and other formats.
+    pub subsampling: ChromaSubsampling,
+    /// PNG compression effort.
+    pub png_compression: PngCompression,
+    /// libwebp method 0 (fast) – 6 (small); larger values are clamped to 6.
+    pub webp_method: u8,
+    /// AVIF speed 1 (slow, small) – 10 (fast); clamped into that range.
+    pub avif_speed: u8,
+    /// Metadata blocks to embed, already filtered by the engine: every block given here is
+    /// written (where the format can carry it), nothing else is.
+    pub metadata: Metadata,
+}
+
+impl Default for EncodeOptions {
+    /// JPEG, q80, baseline, 4:2:0, PNG `Fast`, WebP method 4, AVIF speed 8, no metadata.
+    fn default() -> Self {
+        EncodeOptions {
+            format: OutputFormat::Jpeg,
+            quality: 80,
+            progressive: false,
+            lossless: false,
+            subsampling: ChromaSubsampling::Yuv420,
+            png_compression: PngCompression::Fast,
+            webp_method: 4,
+            avif_speed: 8,
+            metadata: Metadata::default(),
+        }
+    }
+}
+
+/// Encodes `frame` as `opts.format`.
+///
+/// Layouts per format:
+/// - JPEG: gray frames become grayscale JPEGs, colour frames YCbCr; alpha is dropped
+///   defensively (the engine flattens onto a background before choosing JPEG).
+/// - PNG: the frame's own layout, 8 bits per sample, losslessly.
+/// - WebP, AVIF: RGB or RGBA (gray is expanded); alpha is kept.
+/// - GIF: one frame, quantized to 256 colours; pixels with alpha < 128 become the
+///   transparent index.
+///
+/// Metadata: JPEG carries EXIF (APP1 `Exif`), XMP (APP1, Adobe namespace) and ICC (APP2
+/// `ICC_PROFILE`, split into chunks); PNG carries them as `eXIf`, `iTXt`
+/// (`XML:com.adobe.xmp`) and `iCCP`; WebP as `EXIF`, `XMP ` and `ICCP` chunks in a `VP8X`
+/// container; AVIF carries EXIF only; GIF carries none.
+///
+/// # Errors
+/// [`Error::Encode`] when the encoder refuses or fails: a side beyond the format's limit
+/// (WebP 16383, JPEG 65500, GIF 65535), a metadata block too large for its container,
+/// or an internal codec error. Never panics: the C encoders' unwinding errors are caught.
+pub fn encode(frame: &Frame, opts: &EncodeOptions) -> Result<Vec<u8>> {
+    let quality = opts.quality.clamp(1, 100);
+    match opts.format {
+        OutputFormat::Jpeg => jpeg::encode(frame, quality, opts),
+        OutputFormat::Png => png::encode(frame, opts),
+        OutputFormat::Webp => webp::encode(frame, quality, opts),
+        OutputFormat::Avif => avif::encode(frame, quality, opts),
+        OutputFormat::Gif => gif::encode(frame),
+    }
+}
+
+fn encode_error(format: &'static str, reason: impl Into<String>) -> Error {
+    Error::Encode {
+        format,
+        reason: reason.into(),
+    }
+}
+
+/// A metadata block given as `Some(empty)` is treated as absent.
+fn block(b: &Option<Vec<u8>>) -> Option<&[u8]> {
+    b.as_deref().filter(|b| !b.is_empty())
+}
+
+/// The text of a caught panic, for error messages.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "internal codec error".to_owned()
+    }
+}
+
+/// JPEG through mozjpeg (libjpeg-turbo's encoder with mozjpeg's extras switched off).
+///
+/// Settings, measured on a 1200×900 crop of `corpus/photos/dragonfly-4224x3168.jpg`
+/// (release build, criterion median, 2-vCPU VM; see `benches/encode.rs`):
+///
+/// | setting (q80, 4:2:0) | ms | bytes |
+/// | --- | ---: | ---: |
+/// | MEASUREMENTS_PENDING | | |
+mod jpeg {
+    use super::*;
+    use mozjpeg::{ColorSpace, Compress, Marker};
+
+    const FORMAT: &str = "JPEG";
+    /// libjpeg's JPEG_MAX_DIMENSION.
+    const MAX_SIDE: u32 = 65_500;
+    /// Payload bytes of one marker segment (65535 minus the 2-byte length).
+    const MAX_SEGMENT: usize = 65_533;
+    const EXIF_HEADER: &[u8] = b"Exif\0\0";
+    /// The XMP namespace header of an APP1 segment (XMP spec part 3, 1.1.3).
+    pub(super) const XMP_HEADER: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+    const ICC_HEADER: &[u8] = b"ICC_PROFILE\0";
+    /// ICC bytes per APP2 segment: 65533 minus the header and the two chunk counters.
+    pub(super) const ICC_CHUNK: usize = MAX_SEGMENT - 14;
+
+    pub(super) fn encode(frame: &Frame, quality: u8, opts: &EncodeOptions) -> Result<Vec<u8>> {
+        if frame.width() > MAX_SIDE || frame.height() > MAX_SIDE {
+            return Err(encode_error(
+                FORMAT,
+                format!(
+                    "{}x{} exceeds JPEG's maximum side of {MAX_SIDE}",
+                    frame.width(),
+                    frame.height()
+                ),
+            ));
+        }
+        let markers = markers(&opts.metadata)?;
+        // JPEG has no alpha: the engine flattens first, this only guards the layout.
+        let converted;
+        let frame = match frame.layout() {
+            PixelLayout::Gray8 | PixelLayout::Rgb8 => frame,
+            other => {
+                converted = frame.to_layout(other.without_alpha());
+                &converted
+            }
+        };
+        let gray = frame.layout() == PixelLayout::Gray8;
+        let subsampling = opts.subsampling;
+        let progressive = opts.progressive;
+        let run = || -> std::io::Result<Vec<u8>> {
+            let mut c = Compress::new(if gray {
+                ColorSpace::JCS_GRAYSCALE
+            } else {
+                ColorSpace::JCS_RGB
+            });
+            // libjpeg-turbo's behaviour: no trellis, no scan optimisation, standard tables.
+            // Everything below must come after this call, which resets the parameters.
+            c.set_fastest_defaults();
+            // Frame sides are at most MAX_SIDE (checked above), so they fit in usize.
+            c.set_size(frame.width() as usize, frame.height() as usize);
+            c.set_quality(f32::from(quality));
+            c.set_optimize_coding(true);
+            if !gray {
+                let px = match subsampling {
+                    ChromaSubsampling::Yuv444 => (1, 1),
+                    ChromaSubsampling::Yuv422 => (2, 1),
+                    ChromaSubsampling::Yuv420 => (2, 2),
+                };
+                c.set_chroma_sampling_pixel_sizes(px, px);
+            }
+            if progressive {
+                c.set_progressive_mode();
+            }
+            let capacity = frame.data().len() / 8;
+            let mut started = c.start_compress(Vec::with_capacity(capacity))?;
+            for (marker, data) in &markers {
+                started.write_marker(*marker, data);
+            }
+            started.write_scanlines(frame.data())?;
+            started.finish()
+        };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+            Ok(Ok(bytes)) => Ok(bytes),
+            Ok(Err(e)) => Err(encode_error(FORMAT, e.to_string())),
+            Err(payload) => Err(encode_error(FORMAT, panic_message(payload.as_ref()))),
+        }
+    }
+
+    /// The APP segments for `meta`, in file order: EXIF, XMP, ICC chunks.
+    fn markers(meta: &Metadata) -> Result<Vec<(Marker, Vec<u8>)>> {
+        let mut out = Vec::new();
+        if let Some(exif) = block(&meta.exif) {
+            let mut data = Vec::with_capacity(EXIF_HEADER.len() + exif.len());
+            data.extend_from_slice(EXIF_HEADER);
+            data.extend_from_slice(exif);
+            if data.len() > MAX_SEGMENT {
+                return Err(encode_error(
+                    FORMAT,
+                    format!("EXIF block of {} bytes does not fit one APP1 segment", exif.len()),
+                ));
+            }
+            out.push((Marker::APP(1), data));
+        }
+        if let Some(xmp) = block(&meta.xmp) {
+            let mut data = Vec::with_capacity(XMP_HEADER.len() + xmp.len());
+            data.extend_from_slice(XMP_HEADER);
+            data.extend_from_slice(xmp);
+            if data.len() > MAX_SEGMENT {
+                return Err(encode_error(
+                    FORMAT,
+                    format!(
+                        "XMP packet of {} bytes does not fit one APP1 segment (extended XMP is not written)",
+                        xmp.len()
+                    ),
+                ));
+            }
+            out.push((Marker::APP(1), data));
+        }
+        if let Some(icc) = block(&meta.icc) {
+            let chunks = icc.chunks(ICC_CHUNK);
+            let count = u8::try_from(chunks.len()).map_err(|_| {
+                encode_error(
+                    FORMAT,
+                    format!("ICC profile of {} bytes needs more than 255 APP2 segments", icc.len()),
+                )
+            })?;
+            for (i, chunk) in chunks.enumerate() {
+                let mut data = Vec::with_capacity(ICC_HEADER.len() + 2 + chunk.len());
+                data.extend_from_slice(ICC_HEADER);
+                // Sequence numbers start at 1; i < count ≤ 255 so i + 1 fits in u8.
+                data.push((i + 1) as u8);
+                data.push(count);
+                data.extend_from_slice(chunk);
+                out.push((Marker::APP(2), data));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// PNG through image's `PngEncoder` (png crate, fdeflate for `Fast`).
+mod png {
+    use super::*;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::{ExtendedColorType, ImageEncoder};
+
+    const FORMAT: &str = "PNG";
+    const XMP_KEYWORD: &[u8] = b"XML:com.adobe.xmp";
+    /// Signature (8) + IHDR chunk (4 length + 4 type + 13 data + 4 CRC).
+    const AFTER_IHDR: usize = 8 + 25;
+
+    pub(super) fn encode(frame: &Frame, opts: &EncodeOptions) -> Result<Vec<u8>> {
+        let (compression, filter) = match opts.png_compression {
+            // png's own `Fastest` preset: fdeflate with the Up filter.
+            PngCompression::Fastest => (CompressionType::Fast, FilterType::Up),
+            PngCompression::Fast => (CompressionType::Fast, FilterType::Adaptive),
+            PngCompression::Balanced => (CompressionType::Default, FilterType::Adaptive),
+            PngCompression::High => (CompressionType::Best, FilterType::Adaptive),
+        };
+        let color = match frame.layout() {
+            PixelLayout::Gray8 => ExtendedColorType::L8,
+            PixelLayout::GrayAlpha8 => ExtendedColorType::La8,
+            PixelLayout::Rgb8 => ExtendedColorType::Rgb8,
+            PixelLayout::Rgba8 => ExtendedColorType::Rgba8,
+        };
+        let mut out = Vec::with_capacity(frame.data().len() / 2 + 1024);
+        let mut enc = PngEncoder::new_with_quality(&mut out, compression, filter);
+        let meta = &opts.metadata;
+        if let Some(icc) = block(&meta.icc) {
+            enc.set_icc_profile(icc.to_vec())
+                .map_err(|e| encode_error(FORMAT, e.to_string()))?;
+        }
+        if let Some(exif) = block(&meta.exif) {
+            enc.set_exif_metadata(exif.to_vec())
+                .map_err(|e| encode_error(FORMAT, e.to_string()))?;
+        }
+        // The frame's buffer length matches width × height × channels (Frame's guarantee),
+        // which is what write_image asserts.
+        enc.write_image(frame.data(), frame.width(), frame.height(), color)
+            .map_err(|e| encode_error(FORMAT, e.to_string()))?;
+        if let Some(xmp) = block(&meta.xmp) {
+            let mut data = Vec::with_capacity(XMP_KEYWORD.len() + 5 + xmp.len());
+            data.extend_from_slice(XMP_KEYWORD);
+            // NUL, compression flag 0, method 0, empty language tag, empty translated keyword.
+            data.extend_from_slice(&[0, 0, 0, 0, 0]);
+            data.extend_from_slice(xmp);
+            let chunk = png_chunk(*b"iTXt", &data)?;
+            if out.get(12..16) != Some(b"IHDR") || out.len() < AFTER_IHDR {
+                return Err(encode_error(FORMAT, "encoder output lacks IHDR"));
+            }
+            out.splice(AFTER_IHDR..AFTER_IHDR, chunk);
+        }
+        Ok(out)
+    }
+
+    /// One PNG chunk: length, type, data, CRC-32 of type and data.
+    pub(super) fn png_chunk(kind: [u8; 4], data: &[u8]) -> Result<Vec<u8>> {
+        let len = u32::try_from(data.len())
+            .ok()
+            .filter(|&n| n <= 0x7fff_ffff)
+            .ok_or_else(|| encode_error(FORMAT, "chunk larger than 2^31 - 1 bytes"))?;
+        let mut crc = flate2::Crc::new();
+        crc.update(&kind);
+        crc.update(data);
+        let mut out = Vec::with_capacity(data.len() + 12);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+        Ok(out)
+    }
+}
+
+/// WebP through libwebp (the `webp` crate), with our own RIFF container for metadata.
+mod webp {
+    use super::*;
+    use ::webp::{Encoder, WebPConfig};
+
+    const FORMAT: &str = "WebP";
+    const FLAG_ICC: u8 = 0x20;
+    const FLAG_ALPHA: u8 = 0x10;
+    const FLAG_EXIF: u8 = 0x08;
+    const FLAG_XMP: u8 = 0x04;
+
+    pub(super) fn encode(frame: &Frame, quality: u8, opts: &EncodeOptions) -> Result<Vec<u8>> {
+        let (w, h) = (frame.width(), frame.height());
+        if w > WEBP_MAX_DIMENSION || h > WEBP_MAX_DIMENSION {
+            return Err(encode_error(
+                FORMAT,
+                format!("{w}x{h} exceeds WebP's maximum side of {WEBP_MAX_DIMENSION}"),
+            ));
+        }
+        let converted;
+        let rgb = match frame.layout() {
+            PixelLayout::Rgb8 | PixelLayout::Rgba8 => frame,
+            other => {
+                converted = frame.to_layout(if other.has_alpha() {
+                    PixelLayout::Rgba8
+                } else {
+                    PixelLayout::Rgb8
+                });
+                &converted
+            }
+        };
+        let encoder = if rgb.layout() == PixelLayout::Rgba8 {
+            Encoder::from_rgba(rgb.data(), w, h)
+        } else {
+            Encoder::from_rgb(rgb.data(), w, h)
+        };
+        let mut config =
+            WebPConfig::new().map_err(|()| encode_error(FORMAT, "libwebp version mismatch"))?;
+        config.method = i32::from(opts.webp_method.min(6));
+        // Uses a second thread where libwebp was built with thread support (the vendored
+        // libwebp-sys 0.9 is built without WEBP_USE_THREAD, so this is a no-op there).
+        config.thread_level = 1;
+        if opts.lossless {
+            config.lossless = 1;
+            // Keep the colour under fully transparent pixels: lossless means bit-exact.
+            config.exact = 1;
+            config.quality = 75.0;
+            config.alpha_compression = 0;
+        } else {
+            config.quality = f32::from(quality);
+            config.alpha_compression = 1;
+            config.alpha_quality = 100;
+        }
+        let run = || {
+            encoder
+                .encode_advanced(&config)
+                .map(|mem| mem.to_vec())
+                .map_err(|e| format!("{e:?}"))
+        };
+        let simple = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(e)) => return Err(encode_error(FORMAT, e)),
+            Err(payload) => return Err(encode_error(FORMAT, panic_message(payload.as_ref()))),
+        };
+        if opts.metadata.is_empty() || block_count(&opts.metadata) == 0 {
+            return Ok(simple);
+        }
+        container(&simple, w, h, &opts.metadata)
+    }
+
+    fn block_count(m: &Metadata) -> usize {
+        [&m.exif, &m.icc, &m.xmp]
+            .into_iter()
+            .filter(|b| block(b).is_some())
+            .count()
+    }
+
+    /// The chunks of a RIFF/WEBP file: (fourcc, payload).
+    pub(super) fn chunks(file: &[u8]) -> Result<Vec<([u8; 4], &[u8])>> {
+        let bad = || encode_error(FORMAT, "libwebp returned a malformed RIFF container");
+        if file.get(0..4) != Some(b"RIFF") || file.get(8..12) != Some(b"WEBP") {
+            return Err(bad());
+        }
+        let mut pos = 12usize;
+        let mut out = Vec::new();
+        while pos < file.len() {
+            let head = file.get(pos..pos + 8).ok_or_else(bad)?;
+            let mut kind = [0u8; 4];
+            kind.copy_from_slice(head.get(0..4).ok_or_else(bad)?);
+            let mut len = [0u8; 4];
+            len.copy_from_slice(head.get(4..8).ok_or_else(bad)?);
+            let len = usize::try_from(u32::from_le_bytes(len)).map_err(|_| bad())?;
+            let start = pos + 8;
+            let end = start.checked_add(len).ok_or_else(bad)?;
+            out.push((kind, file.get(start..end).ok_or_else(bad)?));
+            // Chunks are padded to an even length.
+            pos = end + (len & 1);
+        }
+        Ok(out)
+    }
+
+    fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) -> Result<()> {
+        let len = u32::try_from(data.len())
+            .map_err(|_| encode_error(FORMAT, "metadata chunk larger than 4 GiB"))?;
+        out.extend_from_slice(kind);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            out.push(0);
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the simple encoder's output as an extended (VP8X) file carrying `meta`.
+    fn container(simple: &[u8], w: u32, h: u32, meta: &Metadata) -> Result<Vec<u8>> {
+        let mut flags = 0u8;
+        let mut image = Vec::with_capacity(simple.len());
+        for (kind, data) in chunks(simple)? {
+            match &kind {
+                b"ALPH" => {
+                    flags |= FLAG_ALPHA;
+                    push_chunk(&mut image, &kind, data)?;
+                }
+                b"VP8L" => {
+                    // Byte 0 is the signature 0x2f, then 14 bits width − 1, 14 bits
+                    // height − 1 and the alpha_is_used bit.
+                    let head = data.get(1..5).unwrap_or(&[0, 0, 0, 0]);
+                    let bits = u32::from_le_bytes([
+                        head.first().copied().unwrap_or(0),
+                        head.get(1).copied().unwrap_or(0),
+                        head.get(2).copied().unwrap_or(0),
+                        head.get(3).copied().unwrap_or(0),
+                    ]);
+                    if (bits >> 28) & 1 == 1 {
+                        flags |= FLAG_ALPHA;
+                    }
+                    push_chunk(&mut image, &kind, data)?;
+                }
+                b"VP8 " => push_chunk(&mut image, &kind, data)?,
+                // The encoder's own VP8X (written for lossy alpha) is replaced by ours.
+                _ => {}
+            }
+        }
+        let mut body = Vec::with_capacity(simple.len() + 64);
+        body.extend_from_slice(b"WEBP");
+        let icc = block(&meta.icc);
+        let exif = block(&meta.exif);
+        let xmp = block(&meta.xmp);
+        if icc.is_some() {
+            flags |= FLAG_ICC;
+        }
+        if exif.is_some() {
+            flags |= FLAG_EXIF;
+        }
+        if xmp.is_some() {
+            flags |= FLAG_XMP;
+        }
+        let mut vp8x = [0u8; 10];
+        vp8x[0] = flags;
+        // Sides are 1..=16383 (checked by the caller), so side − 1 fits in 24 bits.
+        vp8x[4..7].copy_from_slice(&(w - 1).to_le_bytes()[..3]);
+        vp8x[7..10].copy_from_slice(&(h - 1).to_le_bytes()[..3]);
+        push_chunk(&mut body, b"VP8X", &vp8x)?;
+        if let Some(icc) = icc {
+            push_chunk(&mut body, b"ICCP", icc)?;
+        }
+        body.extend_from_slice(&image);
+        if let Some(exif) = exif {
+            push_chunk(&mut body, b"EXIF", exif)?;
+        }
+        if let Some(xmp) = xmp {
+            push_chunk(&mut body, b"XMP ", xmp)?;
+        }
+        let size = u32::try_from(body.len())
+            .ok()
+            .filter(|&n| n < u32::MAX - 1)
+            .ok_or_else(|| encode_error(FORMAT, "file larger than 4 GiB"))?;
+        let mut out = Vec::with_capacity(body.len() + 8);
+        out.extend_from_slice(b"RIFF");
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&body);
+        Ok(out)
+    }
+}
+
+/// AVIF through image's `AvifEncoder` (ravif + rav1e, pure Rust).
+mod avif {
+    use super::*;
+
+    #[cfg(feature = "avif")]
+    pub(super) fn encode(frame: &Frame, quality: u8, opts: &EncodeOptions) -> Result<Vec<u8>> {
+        use image::codecs::avif::AvifEncoder;
+        use image::{ExtendedColorType, ImageEncoder};
+
+        const FORMAT: &str = "AVIF";
+        let converted;
+        let rgb = match frame.layout() {
+            PixelLayout::Rgb8 | PixelLayout::Rgba8 => frame,
+            other => {
+                converted = frame.to_layout(if other.has_alpha() {
+                    PixelLayout::Rgba8
+                } else {
+                    PixelLayout::Rgb8
+                });
+                &converted
+            }
+        };
+        let color = if rgb.layout() == PixelLayout::Rgba8 {
+            ExtendedColorType::Rgba8
+        } else {
+            ExtendedColorType::Rgb8
+        };
+        let speed = opts.avif_speed.clamp(1, 10);
+        let exif = block(&opts.metadata.exif).map(<[u8]>::to_vec);
+        let run = || -> Result<Vec<u8>> {
+            let mut out = Vec::new();
+            let mut enc = AvifEncoder::new_with_speed_quality(&mut out, speed, quality);
+            if let Some(exif) = exif {
+                enc.set_exif_metadata(exif)
+                    .map_err(|e| encode_error(FORMAT, e.to_string()))?;
+            }
+            enc.write_image(rgb.data(), rgb.width(), rgb.height(), color)
+                .map_err(|e| encode_error(FORMAT, e.to_string()))?;
+            Ok(out)
+        };
+        // rav1e asserts internally; never let that unwind into the host.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+            .unwrap_or_else(|payload| Err(encode_error(FORMAT, panic_message(payload.as_ref()))))
+    }
+
+    #[cfg(not(feature = "avif"))]
+    pub(super) fn encode(_frame: &Frame, _quality: u8, _opts: &EncodeOptions) -> Result<Vec<u8>> {
+        Err(encode_error("AVIF", "AVIF support not compiled in"))
+    }
+}
+
+/// GIF through image's `GifEncoder` (one frame, NeuQuant above 256 colours).
+mod gif {
+    use super::*;
+    use image::codecs::gif::GifEncoder;
+    use image::ExtendedColorType;
+
+    const FORMAT: &str = "GIF";
+    /// NeuQuant sampling: 1 is best and slowest, 30 fastest; 10 is gif's suggested balance.
+    const SPEED: i32 = 10;
+
+    pub(super) fn encode(frame: &Frame) -> Result<Vec<u8>> {
+        let (data, color) = match frame.layout() {
+            PixelLayout::Rgb8 => (frame.data().to_vec(), ExtendedColorType::Rgb8),
+            PixelLayout::Gray8 => (
+                frame.to_layout(PixelLayout::Rgb8).into_data(),
+                ExtendedColorType::Rgb8,
+            ),
+            PixelLayout::GrayAlpha8 | PixelLayout::Rgba8 => {
+                let mut rgba = frame.to_layout(PixelLayout::Rgba8).into_data();
+                // GIF has one transparent index: alpha < 128 becomes it, the rest is opaque.
+                for px in rgba.chunks_exact_mut(4) {
+                    if px[3] < 128 {
+                        px.copy_from_slice(&[0, 0, 0, 0]);
+                    } else {
+                        px[3] = 255;
+                    }
+                }
+                (rgba, ExtendedColorType::Rgba8)
+            }
+        };
+        let run = || -> Result<Vec<u8>> {
+            let mut out = Vec::new();
+            {
+                let mut enc = GifEncoder::new_with_speed(&mut out, SPEED);
+                enc.encode(&data, frame.width(), frame.height(), color)
+                    .map_err(|e| encode_error(FORMAT, e.to_string()))?;
+            }
+            Ok(out)
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+            .unwrap_or_else(|payload| Err(encode_error(FORMAT, panic_message(payload.as_ref()))))
+    }
+}
