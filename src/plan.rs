@@ -534,7 +534,7 @@ impl Scale {
     }
 
     fn greater_than(self, other: Scale) -> bool {
-        // u32·u32 products fit in u64 (dens/nums are u32 values or 1).
+        // Cross-multiplied in u128: nothing can overflow.
         u128::from(self.num) * u128::from(other.den) > u128::from(other.num) * u128::from(self.den)
     }
 
@@ -678,11 +678,11 @@ pub fn resolve_dim(
             if key != "w" {
                 return Ok(None);
             }
+            // `as f64`: the rounded hint is below 2^33, exact in f64.
             Ok(ctx
                 .width_hint
                 .filter(|&hint| hint > 0)
                 .map(|hint| (u64::from(hint).div_ceil(100) * 100) as f64))
-            // `as f64`: a u64 below 2^33 is exact in f64.
         }
         Dim::Expr(e) => Ok(Some(f64::from(eval_size(e, env, key)?))),
     }
@@ -744,8 +744,9 @@ pub fn resolve_target(
             Some(Dpr::Expr(e)) => Some(positive(eval(e, &env, "dpr")?, "dpr")?),
         };
         if let Some(d) = dpr {
-            let in_range =
-                |v: Option<f64>| v.is_none_or(|v| round_half_up(v * d).is_some_and(|r| DPR_SIDE_RANGE.contains(&r)));
+            let in_range = |v: Option<f64>| {
+                v.is_none_or(|v| round_half_up(v * d).is_some_and(|r| DPR_SIDE_RANGE.contains(&r)))
+            };
             if in_range(w) && in_range(h) {
                 w = w.map(|v| v * d);
                 h = h.map(|v| v * d);
@@ -855,7 +856,8 @@ fn mode_of(step: &StepParams) -> Mode {
 fn never_enlarges(mode: Mode) -> bool {
     matches!(
         mode,
-        Mode::C(Crop::AtMax | Crop::MaintainRatioNoEnlarge) | Mode::Cm(CropMode::PadResizeNoEnlarge)
+        Mode::C(Crop::AtMax | Crop::MaintainRatioNoEnlarge)
+            | Mode::Cm(CropMode::PadResizeNoEnlarge)
     )
 }
 
@@ -879,8 +881,8 @@ impl Builder {
                 max: u64::from(self.max),
             });
         }
-        let crop = Rect::new(crop.0, crop.1, crop.2, crop.3)
-            .ok_or(PlanError::Internal("empty crop"))?;
+        let crop =
+            Rect::new(crop.0, crop.1, crop.2, crop.3).ok_or(PlanError::Internal("empty crop"))?;
         let canvas = Size::new(canvas.0, canvas.1).ok_or(PlanError::Internal("empty canvas"))?;
         Geometry::new(self.input, scaled, crop, canvas, offset)
             .ok_or(PlanError::Internal("crop or placement outside its picture"))
@@ -935,7 +937,11 @@ pub fn plan_step(current: Size, step: &StepParams, ctx: &Context) -> Result<Geom
 }
 
 fn one_dimension(current: Size, s: Scale, mode: Mode, b: &Builder) -> Result<Geometry, PlanError> {
-    let s = if never_enlarges(mode) { s.min(Scale::ONE) } else { s };
+    let s = if never_enlarges(mode) {
+        s.min(Scale::ONE)
+    } else {
+        s
+    };
     let scaled = s.apply(current)?;
     b.resized(scaled)
 }
@@ -1101,7 +1107,8 @@ fn extract(
     b: &Builder,
 ) -> Result<Geometry, PlanError> {
     let env = expr_env(current, ctx);
-    let coord = |c: &Option<Coord>, key| c.as_ref().map(|c| resolve_coord(c, &env, key)).transpose();
+    let coord =
+        |c: &Option<Coord>, key| c.as_ref().map(|c| resolve_coord(c, &env, key)).transpose();
     let (x, y) = (coord(&step.x, "x")?, coord(&step.y, "y")?);
     let (xc, yc) = (coord(&step.xc, "xc")?, coord(&step.yc, "yc")?);
     let focus = step.focus.as_ref();
@@ -1119,7 +1126,8 @@ fn extract(
             image_height: current.height,
         });
     }
-    let start = |a: &AxisCut| u32::try_from(a.start).map_err(|_| PlanError::Internal("window start"));
+    let start =
+        |a: &AxisCut| u32::try_from(a.start).map_err(|_| PlanError::Internal("window start"));
     b.finish(
         current,
         (start(&h)?, start(&v)?, h.len, v.len),
@@ -1162,7 +1170,9 @@ fn tight_focus_crop(
         }
     }
     let side = |v: f64, limit: u32| -> u32 {
-        let r = round_half_up(v).unwrap_or(u64::MAX).clamp(1, u64::from(limit));
+        let r = round_half_up(v)
+            .unwrap_or(u64::MAX)
+            .clamp(1, u64::from(limit));
         u32::try_from(r).unwrap_or(limit)
     };
     let (cw, ch) = (side(w, current.width), side(h, current.height));
@@ -1393,8 +1403,14 @@ mod tests {
         assert_eq!(border_size(size(100, 50), 5), Ok(size(110, 60)));
         assert_eq!(border_size(size(100, 50), 0), Ok(size(100, 50)));
         assert!(border_size(size(u32::MAX, 1), 1).is_err());
-        assert_eq!(corner_radii(&Radius::All(80), size(100, 50)), [(25.0, 25.0); 4]);
-        assert_eq!(corner_radii(&Radius::All(10), size(100, 50)), [(10.0, 10.0); 4]);
+        assert_eq!(
+            corner_radii(&Radius::All(80), size(100, 50)),
+            [(25.0, 25.0); 4]
+        );
+        assert_eq!(
+            corner_radii(&Radius::All(10), size(100, 50)),
+            [(10.0, 10.0); 4]
+        );
         assert_eq!(
             corner_radii(&Radius::Corners([1, 2, 30, 40]), size(100, 51)),
             [(1.0, 1.0), (2.0, 2.0), (25.5, 25.5), (25.5, 25.5)]
