@@ -1,1 +1,0 @@
-//! codec::jpeg_dc

@@ -1,0 +1,412 @@
+//! Entropy-coded-segment reading for the DC-only decoder: a 64-bit MSB-first bit buffer
+//! refilled eight bytes at a time when no `0xFF` is near, byte by byte (undoing `FF 00`
+//! stuffing) otherwise, and canonical Huffman tables with a `FAST_BITS` look-ahead.
+//!
+//! At a marker or at the end of the input the reader appends zero bits, as libjpeg does;
+//! [`BitReader::overrun`] tells whether any of those invented bits were consumed.
+
+use crate::error::{Error, Result};
+
+/// Bits looked up at once in the fast Huffman tables.
+pub(crate) const FAST_BITS: u32 = 10;
+const FAST_SIZE: usize = 1 << FAST_BITS;
+
+/// Bits one decode step may consume: a code (≤ 16) plus its extra bits (≤ 15).
+const MAX_STEP: u32 = 31;
+
+fn undecodable(reason: &str) -> Error {
+    Error::Undecodable {
+        format: "jpeg",
+        reason: reason.to_string(),
+    }
+}
+
+/// Whether any byte of `w` is `0xFF`.
+#[inline(always)]
+pub(crate) fn has_ff(w: u64) -> bool {
+    let v = !w;
+    (v.wrapping_sub(0x0101_0101_0101_0101) & !v & 0x8080_8080_8080_8080) != 0
+}
+
+/// A canonical Huffman table (one DHT entry) with look-up tables for decoding.
+#[derive(Clone)]
+pub(crate) struct HuffTable {
+    /// Indexed by the next `FAST_BITS` bits: `len | symbol << 8` for codes up to
+    /// `FAST_BITS` long, 0 for longer codes.
+    fast_sym: Box<[u16; FAST_SIZE]>,
+    /// AC skipping: indexed by the next `FAST_BITS` bits: `consumed | advance << 5`, where
+    /// `consumed` = code length + extra bits and `advance` is how far the coefficient index
+    /// moves (0 = end of block); 0 for codes longer than `FAST_BITS`.
+    fast_skip: Box<[u16; FAST_SIZE]>,
+    /// Largest code of each length (index 1..=16), -1 when none.
+    maxcode: [i32; 18],
+    /// `values` index of the first code of each length minus that code.
+    delta: [i32; 17],
+    /// Symbols in code order.
+    values: [u8; 256],
+}
+
+impl HuffTable {
+    /// Builds a table from the 16 code-length counts and the symbols of a DHT entry.
+    ///
+    /// # Errors
+    /// [`Error::Undecodable`] when the counts overflow the code space or exceed 256, or
+    /// when a DC table (`is_dc`) holds a symbol above 15.
+    pub(crate) fn new(counts: &[u8; 16], symbols: &[u8], is_dc: bool) -> Result<Self> {
+        let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+        if total > 256 || total != symbols.len() {
+            return Err(undecodable("bad Huffman table"));
+        }
+        if is_dc && symbols.iter().any(|&s| s > 15) {
+            return Err(undecodable("bad DC Huffman table"));
+        }
+        let mut values = [0u8; 256];
+        values[..total].copy_from_slice(symbols);
+        let mut fast_sym = Box::new([0u16; FAST_SIZE]);
+        let mut fast_skip = Box::new([0u16; FAST_SIZE]);
+        let mut maxcode = [-1i32; 18];
+        let mut delta = [0i32; 17];
+        let mut code: u32 = 0;
+        let mut k: usize = 0;
+        for len in 1..=16u32 {
+            let n = u32::from(counts[(len - 1) as usize]);
+            // Index of the first symbol of this length minus its code.
+            delta[len as usize] = k as i32 - code as i32;
+            for _ in 0..n {
+                let sym = values[k];
+                if len <= FAST_BITS {
+                    let shift = FAST_BITS - len;
+                    let lo = (code << shift) as usize;
+                    let hi = ((code + 1) << shift) as usize;
+                    let sym16 = u16::from(sym);
+                    let s = sym16 & 15;
+                    let r = sym16 >> 4;
+                    let skip = if s == 0 {
+                        if r == 15 {
+                            len as u16 | (16 << 5)
+                        } else {
+                            len as u16
+                        }
+                    } else {
+                        (len as u16 + s) | ((r + 1) << 5)
+                    };
+                    for i in lo..hi.min(FAST_SIZE) {
+                        fast_sym[i] = len as u16 | (sym16 << 8);
+                        fast_skip[i] = skip;
+                    }
+                }
+                code += 1;
+                k += 1;
+            }
+            if n > 0 {
+                maxcode[len as usize] = code as i32 - 1;
+            }
+            // The codes of `len` bits must fit in `len` bits without the all-ones code
+            // (libjpeg rejects such tables too).
+            if code >= (1 << len) {
+                return Err(undecodable("bad Huffman table"));
+            }
+            code <<= 1;
+        }
+        maxcode[17] = i32::MAX;
+        Ok(HuffTable {
+            fast_sym,
+            fast_skip,
+            maxcode,
+            delta,
+            values,
+        })
+    }
+
+    /// Decodes a code longer than `FAST_BITS` from the top 16 bits of `acc`: returns
+    /// (length, symbol). A bit pattern that is no code gives (16, 0), libjpeg's choice.
+    #[cold]
+    #[inline(never)]
+    fn slow(&self, acc: u64) -> (u32, u32) {
+        let top = (acc >> 48) as i32;
+        for len in (FAST_BITS + 1)..=16 {
+            let code = top >> (16 - len);
+            let max = self.maxcode.get(len as usize).copied().unwrap_or(-1);
+            if code <= max {
+                let d = self.delta.get(len as usize).copied().unwrap_or(0);
+                let idx = (code + d) as usize & 255;
+                return (len, u32::from(self.values.get(idx).copied().unwrap_or(0)));
+            }
+        }
+        (16, 0)
+    }
+}
+
+/// Reads bits from one entropy-coded segment.
+pub(crate) struct BitReader<'a> {
+    data: &'a [u8],
+    /// Next byte to load.
+    pos: usize,
+    /// Valid bits, left-aligned; bits below `nbits` are zero.
+    acc: u64,
+    nbits: u32,
+    /// Zero bits appended after the data ended (a marker or the end of input); they sit
+    /// at the end of `acc`'s valid bits.
+    fake: u64,
+    /// The reader stopped at a marker or at the end of input.
+    stopped: bool,
+}
+
+impl<'a> BitReader<'a> {
+    /// A reader starting at `pos` of `data`.
+    pub(crate) fn new(data: &'a [u8], pos: usize) -> Self {
+        BitReader {
+            data,
+            pos,
+            acc: 0,
+            nbits: 0,
+            fake: 0,
+            stopped: false,
+        }
+    }
+
+    /// The next byte not yet loaded into the bit buffer.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Whether bits that were not in the data have been consumed.
+    #[inline(always)]
+    pub(crate) fn overrun(&self) -> bool {
+        self.fake > u64::from(self.nbits)
+    }
+
+    /// Whether the reader stopped at a marker or at the end of the input.
+    pub(crate) fn stopped(&self) -> bool {
+        self.stopped
+    }
+
+    /// Forgets buffered bits and moves to `pos` (after a restart marker).
+    pub(crate) fn reset(&mut self, pos: usize) {
+        self.pos = pos;
+        self.acc = 0;
+        self.nbits = 0;
+        self.fake = 0;
+        self.stopped = false;
+    }
+
+    #[inline(always)]
+    fn ensure(&mut self) {
+        if self.nbits < MAX_STEP + 1 {
+            self.refill();
+        }
+    }
+
+    #[inline(always)]
+    fn refill(&mut self) {
+        if !self.stopped {
+            if let Some(chunk) = self.data.get(self.pos..).and_then(|s| s.first_chunk::<8>()) {
+                let w = u64::from_be_bytes(*chunk);
+                if !has_ff(w) {
+                    // nbits < 32 here, so 4..=7 whole bytes fit.
+                    let take = (63 - self.nbits) / 8;
+                    let bits = take * 8;
+                    self.acc |= (w >> (64 - bits)) << (64 - bits - self.nbits);
+                    self.nbits += bits;
+                    self.pos += take as usize;
+                    return;
+                }
+            }
+        }
+        self.refill_slow();
+    }
+
+    #[inline(never)]
+    fn refill_slow(&mut self) {
+        while self.nbits <= 56 {
+            if !self.stopped {
+                match self.data.get(self.pos) {
+                    Some(&0xFF) => {
+                        if self.data.get(self.pos + 1) == Some(&0) {
+                            self.pos += 2;
+                            self.acc |= 0xFF << (56 - self.nbits);
+                            self.nbits += 8;
+                            continue;
+                        }
+                        self.stopped = true;
+                    }
+                    Some(&b) => {
+                        self.pos += 1;
+                        self.acc |= u64::from(b) << (56 - self.nbits);
+                        self.nbits += 8;
+                        continue;
+                    }
+                    None => self.stopped = true,
+                }
+            }
+            // Past the data: zeros (libjpeg does the same and warns).
+            self.fake += u64::from(64 - self.nbits);
+            self.nbits = 64;
+        }
+    }
+
+    #[inline(always)]
+    fn consume(&mut self, n: u32) {
+        // n ≤ MAX_STEP < 64 and n ≤ nbits after `ensure`.
+        self.acc <<= n & 63;
+        self.nbits = self.nbits.saturating_sub(n);
+    }
+
+    /// Reads `n` (≤ 16) raw bits.
+    #[inline(always)]
+    pub(crate) fn bits(&mut self, n: u32) -> u32 {
+        self.ensure();
+        let n = n & 31;
+        if n == 0 {
+            return 0;
+        }
+        let v = (self.acc >> (64 - n)) as u32;
+        self.consume(n);
+        v
+    }
+
+    /// Decodes one DC difference (symbol + extra bits, sign-extended).
+    #[inline(always)]
+    pub(crate) fn dc_diff(&mut self, t: &HuffTable) -> i32 {
+        self.ensure();
+        let e = t.fast_sym[(self.acc >> (64 - FAST_BITS)) as usize];
+        let (len, s) = if e != 0 {
+            (u32::from(e & 31), u32::from(e >> 8))
+        } else {
+            t.slow(self.acc)
+        };
+        self.consume(len);
+        // DC symbols are at most 15 (checked when the table was built).
+        let s = s & 15;
+        if s == 0 {
+            return 0;
+        }
+        let v = (self.acc >> (64 - s)) as i32;
+        self.consume(s);
+        if v < (1 << (s - 1)) {
+            v - (1 << s) + 1
+        } else {
+            v
+        }
+    }
+
+    /// Skips the 63 AC coefficients of one baseline block.
+    #[inline(always)]
+    pub(crate) fn skip_ac(&mut self, t: &HuffTable) {
+        let mut k: u32 = 1;
+        while k < 64 {
+            self.ensure();
+            let e = t.fast_skip[(self.acc >> (64 - FAST_BITS)) as usize];
+            if e != 0 {
+                self.consume(u32::from(e & 31));
+                let adv = u32::from(e >> 5);
+                if adv == 0 {
+                    return;
+                }
+                k += adv;
+            } else {
+                let (len, sym) = t.slow(self.acc);
+                self.consume(len);
+                let r = sym >> 4;
+                let s = sym & 15;
+                if s == 0 {
+                    if r != 15 {
+                        return;
+                    }
+                    k += 16;
+                } else {
+                    self.consume(s);
+                    k += r + 1;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ff_detection() {
+        assert!(has_ff(0x00FF_0000_0000_0000));
+        assert!(has_ff(0x0000_0000_0000_00FF));
+        assert!(!has_ff(0xFEFE_FEFE_FEFE_FEFE));
+        assert!(!has_ff(0));
+    }
+
+    #[test]
+    fn reads_through_stuffing_and_pads_at_marker() {
+        let data = [0xAB, 0xFF, 0x00, 0x12, 0xFF, 0xD9];
+        let mut r = BitReader::new(&data, 0);
+        assert_eq!(r.bits(8), 0xAB);
+        assert_eq!(r.bits(8), 0xFF);
+        assert_eq!(r.bits(8), 0x12);
+        assert!(!r.overrun());
+        assert_eq!(r.bits(8), 0);
+        assert!(r.overrun());
+        assert!(r.stopped());
+        assert_eq!(r.pos(), 4);
+    }
+
+    #[test]
+    fn long_fast_refill_matches_bytes() {
+        let data: Vec<u8> = (0u8..40).collect();
+        let mut r = BitReader::new(&data, 0);
+        for b in 0u32..40 {
+            assert_eq!(r.bits(4), b >> 4);
+            assert_eq!(r.bits(4), b & 15);
+        }
+        assert!(!r.overrun());
+        assert_eq!(r.bits(1), 0);
+        assert!(r.overrun());
+    }
+
+    #[test]
+    fn canonical_codes_decode() {
+        // Lengths: one 1-bit code (sym 0), one 2-bit (sym 3), two 12-bit (syms 5, 7).
+        let mut counts = [0u8; 16];
+        counts[0] = 1;
+        counts[1] = 1;
+        counts[11] = 2;
+        let t = HuffTable::new(&counts, &[0, 3, 5, 7], true);
+        let t = match t {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        };
+        // 0 | 10 101 | 110000000000 11111 | 110000000001 0000000 -> diffs 0, 5, 31, -127
+        // Code 0 -> sym 0; code 10 -> sym 3 then bits 101 = 5; code 1100 0000 0000 -> sym 5
+        // (bits 11111 = 31); code 1100 0000 0001 -> sym 7 (bits 0000000 = -127).
+        let bits = [
+            "0",
+            "10",
+            "101",
+            "110000000000",
+            "11111",
+            "110000000001",
+            "0000000",
+        ]
+        .concat();
+        let mut bytes = Vec::new();
+        let mut padded = bits;
+        while padded.len() % 8 != 0 {
+            padded.push('1');
+        }
+        for i in (0..padded.len()).step_by(8) {
+            bytes.push(u8::from_str_radix(&padded[i..i + 8], 2).unwrap_or(0));
+        }
+        let mut r = BitReader::new(&bytes, 0);
+        assert_eq!(r.dc_diff(&t), 0);
+        assert_eq!(r.dc_diff(&t), 5);
+        assert_eq!(r.dc_diff(&t), 31);
+        assert_eq!(r.dc_diff(&t), -127);
+        assert!(!r.overrun());
+    }
+
+    #[test]
+    fn rejects_overfull_table() {
+        let mut counts = [0u8; 16];
+        counts[0] = 3;
+        assert!(HuffTable::new(&counts, &[0, 1, 2], false).is_err());
+    }
+}

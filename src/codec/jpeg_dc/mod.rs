@@ -1,0 +1,843 @@
+//! DC-only JPEG decoding: the 1/8-scale image straight from each block's DC coefficient,
+//! for thumbnails.
+//!
+//! At 1/8 scale libjpeg's inverse DCT of a block reduces to its DC term: the output sample is
+//! `(DC × Q₀ + 4) >> 3` plus 128, clamped. This decoder computes exactly that and nothing else:
+//!
+//! - **progressive** (SOF2) files: the DC scans (first pass and refinements) are decoded; AC
+//!   scans are skipped by searching for the next marker that is not `RSTn`, without reading
+//!   their entropy-coded bits;
+//! - **baseline / extended** (SOF0, SOF1) files: DC and AC are interleaved, so every AC
+//!   symbol is Huffman-decoded to be skipped, but not dequantised nor transformed. The skip
+//!   table looks up `bits::FAST_BITS` bits at once and returns code length + extra bits and
+//!   the coefficient advance in one entry.
+//!
+//! Output: [`PixelLayout::Gray8`] for one component, [`PixelLayout::Rgb8`] for three (YCbCr
+//! with JFIF full-range BT.601 in libjpeg's 16-bit fixed point, or RGB when an Adobe APP14
+//! transform 0 or the component ids `R`,`G`,`B` say so). Sampling factors 1 and 2 are handled:
+//! components sampled at half the rate horizontally or vertically only are replicated, as
+//! libjpeg does at 1/8 scale; components at half rate in both directions (4:2:0 chroma) get
+//! the triangle ("fancy") filter, which approximates libjpeg's 2×2 inverse DCT of those
+//! blocks better than replication.
+//!
+//! Anything else — arithmetic coding, lossless, hierarchical, 12-bit samples, 2 or 4
+//! components (CMYK/YCCK), sampling factors above 2, or a scan that needs a Huffman table the
+//! file never defines (Motion-JPEG) — gives `Ok(None)`, so the caller can fall back to libjpeg.
+//!
+//! # Damaged data
+//! Like libjpeg, a scan whose data runs out (a truncated file, or a marker in the middle)
+//! is decoded with zero bits for the MCU where the data ended, and the rest of that restart
+//! interval is left at zero (mid-grey for first scans). Unlike libjpeg, a first (DC or
+//! baseline) scan that ends before **half** of its MCUs were decoded from real data gives
+//! [`Error::Undecodable`], as does a file whose first component was never scanned. Bit
+//! patterns that are no Huffman code decode as symbol 0 (libjpeg's choice). Memory is
+//! O(blocks) (2 bytes per 8×8 block of each component) and time is linear in the input plus
+//! the number of blocks, whatever the bytes.
+
+mod bits;
+#[cfg(test)]
+mod tests;
+
+use bits::{has_ff, BitReader, HuffTable};
+
+use crate::error::{Error, Limit, Result};
+use crate::frame::{Frame, PixelLayout};
+
+/// A 1/8-scale image decoded from DC coefficients only.
+#[derive(Debug, Clone)]
+pub struct DcImage {
+    /// The pixels: [`PixelLayout::Rgb8`] or [`PixelLayout::Gray8`], `ceil(w/8)` × `ceil(h/8)`
+    /// (libjpeg's 1/8 output size).
+    pub frame: Frame,
+    /// Width of the full-size image (from the SOF marker).
+    pub full_width: u32,
+    /// Height of the full-size image (from the SOF marker).
+    pub full_height: u32,
+}
+
+/// Decodes the 1/8-scale image of a JPEG from its DC coefficients.
+///
+/// Returns `Ok(None)` for a JPEG this fast path does not handle (see the module docs).
+///
+/// # Errors
+/// - [`Error::LimitExceeded`] with [`Limit::InputPixels`] when the full width × height is
+///   above `max_pixels` (checked from the SOF marker, before allocating);
+/// - [`Error::Undecodable`] for bytes that are not a JPEG, corrupt headers or data truncated
+///   before half of a first scan (module docs, *Damaged data*).
+pub fn decode_dc(bytes: &[u8], max_pixels: u64) -> Result<Option<DcImage>> {
+    let mut d = Decoder {
+        data: bytes,
+        max_pixels,
+        quant: [None; 4],
+        dc_tables: [None, None, None, None],
+        ac_tables: [None, None, None, None],
+        restart_interval: 0,
+        frame: None,
+        jfif: false,
+        adobe_transform: None,
+    };
+    d.run()
+}
+
+fn undecodable(reason: impl Into<String>) -> Error {
+    Error::Undecodable {
+        format: "jpeg",
+        reason: reason.into(),
+    }
+}
+
+/// What a marker segment or the whole parse led to.
+enum Flow {
+    Continue,
+    /// End of image or end of usable input.
+    Stop,
+    /// The fast path does not handle this file.
+    Unsupported,
+}
+
+struct Component {
+    id: u8,
+    h: usize,
+    v: usize,
+    tq: usize,
+    /// DC quantiser, latched at the component's first scan (as libjpeg does).
+    q0: Option<i32>,
+    /// Padded block grid (whole MCUs).
+    bw: usize,
+    bh: usize,
+    /// Blocks that hold image samples (a non-interleaved scan's extent).
+    nbw: usize,
+    nbh: usize,
+    /// DC coefficients, `bw × bh`, row-major.
+    dc: Vec<i16>,
+    /// A first DC (or baseline) scan covered this component.
+    scanned: bool,
+}
+
+struct FrameInfo {
+    width: u32,
+    height: u32,
+    progressive: bool,
+    max_h: usize,
+    max_v: usize,
+    mcus_x: usize,
+    mcus_y: usize,
+    comps: Vec<Component>,
+}
+
+struct Decoder<'a> {
+    data: &'a [u8],
+    max_pixels: u64,
+    quant: [Option<u16>; 4],
+    dc_tables: [Option<HuffTable>; 4],
+    ac_tables: [Option<HuffTable>; 4],
+    restart_interval: usize,
+    frame: Option<FrameInfo>,
+    jfif: bool,
+    adobe_transform: Option<u8>,
+}
+
+/// How the blocks of a scan are coded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Sequential: DC difference then 63 AC coefficients (skipped).
+    Baseline,
+    /// Progressive first DC pass with point transform `al`.
+    DcFirst(u8),
+    /// Progressive DC refinement: one raw bit per block at position `al`.
+    DcRefine(u8),
+}
+
+/// One component of a scan.
+struct ScanComp {
+    /// Index into `FrameInfo::comps`.
+    ci: usize,
+    td: usize,
+    ta: usize,
+}
+
+/// Finds the first `0xFF` in `s`.
+fn find_ff(s: &[u8]) -> Option<usize> {
+    let mut chunks = s.chunks_exact(8);
+    let mut base = 0usize;
+    for c in &mut chunks {
+        if let Some(arr) = c.first_chunk::<8>() {
+            if has_ff(u64::from_le_bytes(*arr)) {
+                return c.iter().position(|&b| b == 0xFF).map(|p| base + p);
+            }
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == 0xFF)
+        .map(|p| base + p)
+}
+
+/// The next marker at or after `pos`, skipping non-marker bytes, `FF 00` and fill `FF`s
+/// (libjpeg's `next_marker`): (marker code, offset of its last `FF`, offset after it).
+fn next_marker(data: &[u8], mut pos: usize) -> Option<(u8, usize, usize)> {
+    loop {
+        let i = pos.checked_add(find_ff(data.get(pos..)?)?)?;
+        let mut j = i + 1;
+        while data.get(j) == Some(&0xFF) {
+            j += 1;
+        }
+        let m = *data.get(j)?;
+        if m == 0 {
+            pos = j + 1;
+            continue;
+        }
+        return Some((m, j - 1, j + 1));
+    }
+}
+
+/// Offset of the first marker at or after `pos` that is not `RSTn` (the end of an entropy-
+/// coded segment that is skipped), or `data.len()`.
+fn skip_entropy(data: &[u8], mut pos: usize) -> usize {
+    loop {
+        match next_marker(data, pos) {
+            None => return data.len(),
+            Some((m, ff, after)) => {
+                if (0xD0..=0xD7).contains(&m) {
+                    pos = after;
+                } else {
+                    return ff;
+                }
+            }
+        }
+    }
+}
+
+/// Moves past the restart marker expected at `pos` (after the previous interval's data),
+/// following libjpeg's `resync_to_restart` strategy: returns where the next interval's
+/// data starts. A position sitting on a marker means "empty interval".
+fn restart_position(data: &[u8], pos: usize, expected: u8) -> usize {
+    let mut pos = pos;
+    loop {
+        let Some((m, ff, after)) = next_marker(data, pos) else {
+            return data.len();
+        };
+        if m < 0xC0 {
+            // Not a valid marker: look further.
+            pos = after;
+            continue;
+        }
+        if !(0xD0..=0xD7).contains(&m) {
+            // A real marker: leave it; the interval is empty.
+            return ff;
+        }
+        let n = m - 0xD0;
+        if n == expected {
+            return after;
+        }
+        if n == (expected + 1) & 7 || n == (expected + 2) & 7 {
+            // One of the next two restarts: this interval lost its data.
+            return ff;
+        }
+        if n == expected.wrapping_sub(1) & 7 || n == expected.wrapping_sub(2) & 7 {
+            // An earlier restart: skip it.
+            pos = after;
+            continue;
+        }
+        // Too far away: take it.
+        return after;
+    }
+}
+
+/// The DC sample of a block: libjpeg's 1×1 inverse DCT.
+#[inline(always)]
+fn dc_sample(coef: i16, q: i32) -> u8 {
+    let v = ((i32::from(coef) * q).wrapping_add(4) >> 3) + 128;
+    v.clamp(0, 255) as u8
+}
+
+impl<'a> Decoder<'a> {
+    fn run(&mut self) -> Result<Option<DcImage>> {
+        if self.data.get(..2) != Some(&[0xFF, 0xD8]) {
+            return Err(undecodable("no SOI marker"));
+        }
+        let mut pos = 2usize;
+        loop {
+            let Some((m, _ff, after)) = next_marker(self.data, pos) else {
+                break;
+            };
+            pos = after;
+            let flow = match m {
+                0xD8 => return Err(undecodable("second SOI marker")),
+                0xD9 => Flow::Stop,
+                0x01 | 0xD0..=0xD7 => Flow::Continue,
+                _ => {
+                    // A segment with a length.
+                    let Some(len) = self
+                        .data
+                        .get(pos..pos + 2)
+                        .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+                    else {
+                        break;
+                    };
+                    if len < 2 {
+                        return Err(undecodable("marker segment length below 2"));
+                    }
+                    let Some(seg) = self.data.get(pos + 2..pos + len) else {
+                        break;
+                    };
+                    pos += len;
+                    match m {
+                        0xC0..=0xC2 => self.sof(seg, m == 0xC2)?,
+                        0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => Flow::Unsupported,
+                        0xC4 => self.dht(seg)?,
+                        0xDB => self.dqt(seg)?,
+                        0xDD => {
+                            let ri = seg.get(..2).ok_or_else(|| undecodable("short DRI"))?;
+                            self.restart_interval = usize::from(u16::from_be_bytes([ri[0], ri[1]]));
+                            Flow::Continue
+                        }
+                        0xE0 => {
+                            if seg.len() >= 14 && seg.starts_with(b"JFIF\0") {
+                                self.jfif = true;
+                            }
+                            Flow::Continue
+                        }
+                        0xEE => {
+                            if seg.len() >= 12 && seg.starts_with(b"Adobe") {
+                                self.adobe_transform = seg.get(11).copied();
+                            }
+                            Flow::Continue
+                        }
+                        0xDA => {
+                            let (flow, end) = self.sos(seg, pos)?;
+                            pos = end;
+                            flow
+                        }
+                        _ => Flow::Continue,
+                    }
+                }
+            };
+            match flow {
+                Flow::Continue => {}
+                Flow::Stop => break,
+                Flow::Unsupported => return Ok(None),
+            }
+        }
+        self.finish()
+    }
+
+    fn sof(&mut self, seg: &[u8], progressive: bool) -> Result<Flow> {
+        if self.frame.is_some() {
+            return Err(undecodable("second SOF marker"));
+        }
+        if seg.len() < 6 {
+            return Err(undecodable("short SOF"));
+        }
+        if seg[0] != 8 {
+            return Ok(Flow::Unsupported);
+        }
+        let height = u32::from(u16::from_be_bytes([seg[1], seg[2]]));
+        let width = u32::from(u16::from_be_bytes([seg[3], seg[4]]));
+        let n = usize::from(seg[5]);
+        if width == 0 || height == 0 {
+            return Err(undecodable("zero image size (DNL is not supported)"));
+        }
+        if n == 0 || seg.len() < 6 + 3 * n {
+            return Err(undecodable("bad SOF component count"));
+        }
+        if n != 1 && n != 3 {
+            return Ok(Flow::Unsupported);
+        }
+        let pixels = u64::from(width) * u64::from(height);
+        if pixels > self.max_pixels {
+            return Err(Error::LimitExceeded {
+                limit: Limit::InputPixels,
+                actual: pixels,
+                max: self.max_pixels,
+            });
+        }
+        let mut raw = Vec::with_capacity(n);
+        for c in seg[6..6 + 3 * n].chunks_exact(3) {
+            let (h, v) = (usize::from(c[1] >> 4), usize::from(c[1] & 15));
+            if !(1..=4).contains(&h) || !(1..=4).contains(&v) || c[2] > 3 {
+                return Err(undecodable("bad SOF sampling factor or table"));
+            }
+            if h > 2 || v > 2 {
+                return Ok(Flow::Unsupported);
+            }
+            raw.push((c[0], h, v, usize::from(c[2])));
+        }
+        let max_h = raw.iter().map(|c| c.1).max().unwrap_or(1);
+        let max_v = raw.iter().map(|c| c.2).max().unwrap_or(1);
+        let w = width as usize;
+        let hgt = height as usize;
+        let mcus_x = w.div_ceil(8 * max_h);
+        let mcus_y = hgt.div_ceil(8 * max_v);
+        let mut comps = Vec::with_capacity(n);
+        for (id, h, v, tq) in raw {
+            let bw = mcus_x * h;
+            let bh = mcus_y * v;
+            let nbw = (w * h).div_ceil(max_h).div_ceil(8);
+            let nbh = (hgt * v).div_ceil(max_v).div_ceil(8);
+            let count = bw
+                .checked_mul(bh)
+                .ok_or_else(|| undecodable("image too large"))?;
+            let mut dc = Vec::new();
+            dc.try_reserve_exact(count)
+                .map_err(|_| undecodable("out of memory for DC coefficients"))?;
+            dc.resize(count, 0i16);
+            comps.push(Component {
+                id,
+                h,
+                v,
+                tq,
+                q0: None,
+                bw,
+                bh,
+                nbw,
+                nbh,
+                dc,
+                scanned: false,
+            });
+        }
+        self.frame = Some(FrameInfo {
+            width,
+            height,
+            progressive,
+            max_h,
+            max_v,
+            mcus_x,
+            mcus_y,
+            comps,
+        });
+        Ok(Flow::Continue)
+    }
+
+    fn dqt(&mut self, seg: &[u8]) -> Result<Flow> {
+        let mut s = seg;
+        while let Some((&pt, rest)) = s.split_first() {
+            let (precision, id) = (pt >> 4, usize::from(pt & 15));
+            let size = match precision {
+                0 => 64,
+                1 => 128,
+                _ => return Err(undecodable("bad DQT precision")),
+            };
+            if id > 3 || rest.len() < size {
+                return Err(undecodable("bad DQT"));
+            }
+            let q0 = if precision == 0 {
+                u16::from(rest[0])
+            } else {
+                u16::from_be_bytes([rest[0], rest[1]])
+            };
+            self.quant[id] = Some(q0);
+            s = &rest[size..];
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn dht(&mut self, seg: &[u8]) -> Result<Flow> {
+        let mut s = seg;
+        while let Some((&tc_th, rest)) = s.split_first() {
+            let (class, id) = (tc_th >> 4, usize::from(tc_th & 15));
+            if class > 1 || id > 3 {
+                return Err(undecodable("bad DHT class or id"));
+            }
+            let counts: &[u8; 16] = rest
+                .first_chunk::<16>()
+                .ok_or_else(|| undecodable("short DHT"))?;
+            let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+            let symbols = rest
+                .get(16..16 + total)
+                .ok_or_else(|| undecodable("short DHT"))?;
+            let table = HuffTable::new(counts, symbols, class == 0)?;
+            if class == 0 {
+                self.dc_tables[id] = Some(table);
+            } else {
+                self.ac_tables[id] = Some(table);
+            }
+            s = &rest[16 + total..];
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Handles an SOS header and its entropy-coded data starting at `pos`; returns the flow
+    /// and where marker parsing resumes.
+    fn sos(&mut self, seg: &[u8], pos: usize) -> Result<(Flow, usize)> {
+        let Some(frame) = self.frame.as_mut() else {
+            return Err(undecodable("SOS before SOF"));
+        };
+        let ns = usize::from(*seg.first().ok_or_else(|| undecodable("short SOS"))?);
+        if !(1..=4).contains(&ns) || seg.len() < 4 + 2 * ns {
+            return Err(undecodable("bad SOS"));
+        }
+        let mut scomps: Vec<ScanComp> = Vec::with_capacity(ns);
+        for c in seg[1..1 + 2 * ns].chunks_exact(2) {
+            let ci = frame
+                .comps
+                .iter()
+                .position(|k| k.id == c[0])
+                .ok_or_else(|| undecodable("SOS names an unknown component"))?;
+            if scomps.iter().any(|s| s.ci == ci) {
+                return Err(undecodable("SOS names a component twice"));
+            }
+            let (td, ta) = (usize::from(c[1] >> 4), usize::from(c[1] & 15));
+            if td > 3 || ta > 3 {
+                return Err(undecodable("bad SOS table id"));
+            }
+            scomps.push(ScanComp { ci, td, ta });
+        }
+        let p = 1 + 2 * ns;
+        let (ss, se, ah, al) = (seg[p], seg[p + 1], seg[p + 2] >> 4, seg[p + 2] & 15);
+        // Latch quantisers for components seen for the first time.
+        for sc in &scomps {
+            let comp = &mut frame.comps[sc.ci];
+            if comp.q0.is_none() {
+                let q = self.quant[comp.tq]
+                    .ok_or_else(|| undecodable("scan before its quantization table"))?;
+                comp.q0 = Some(i32::from(q));
+            }
+        }
+        let mode = if frame.progressive {
+            if ah > 13 || al > 13 {
+                return Err(undecodable("bad progressive point transform"));
+            }
+            if ss == 0 {
+                if se != 0 {
+                    return Err(undecodable("bad progression (DC scan with AC)"));
+                }
+                if ah == 0 {
+                    Mode::DcFirst(al)
+                } else {
+                    Mode::DcRefine(al)
+                }
+            } else {
+                if se < ss || se > 63 || ns != 1 {
+                    return Err(undecodable("bad progressive AC scan"));
+                }
+                return Ok((Flow::Continue, skip_entropy(self.data, pos)));
+            }
+        } else {
+            Mode::Baseline
+        };
+        if mode != Mode::DcRefine(al) {
+            for sc in &scomps {
+                if self.dc_tables[sc.td].is_none()
+                    || (mode == Mode::Baseline && self.ac_tables[sc.ta].is_none())
+                {
+                    // Motion-JPEG style: libjpeg would use the standard tables.
+                    return Ok((Flow::Unsupported, pos));
+                }
+            }
+        }
+        let end = decode_scan(
+            self.data,
+            pos,
+            frame,
+            &scomps,
+            mode,
+            self.restart_interval,
+            &self.dc_tables,
+            &self.ac_tables,
+        )?;
+        Ok((Flow::Continue, end))
+    }
+
+    fn finish(&mut self) -> Result<Option<DcImage>> {
+        let Some(frame) = self.frame.take() else {
+            return Err(undecodable("no SOF marker"));
+        };
+        if !frame.comps.first().is_some_and(|c| c.scanned) {
+            return Err(undecodable("no image data"));
+        }
+        let out_w = (frame.width as usize).div_ceil(8);
+        let out_h = (frame.height as usize).div_ceil(8);
+        // out_w, out_h ≤ 8192, so they fit u32.
+        let (ow32, oh32) = (out_w as u32, out_h as u32);
+        let mut planes = Vec::with_capacity(frame.comps.len());
+        for c in &frame.comps {
+            let q = c.q0.unwrap_or(0);
+            let samples: Vec<u8> = c.dc.iter().map(|&d| dc_sample(d, q)).collect();
+            let rh = frame.max_h / c.h;
+            let rv = frame.max_v / c.v;
+            planes.push(upsample(&samples, c.bw, c.bh, rh, rv, out_w, out_h));
+        }
+        let frame_out = if planes.len() == 1 {
+            let gray = planes.pop().unwrap_or_default();
+            Frame::new(ow32, oh32, PixelLayout::Gray8, gray)?
+        } else {
+            let rgb_ids = frame.comps.iter().map(|c| c.id).eq([b'R', b'G', b'B']);
+            let is_rgb = if self.jfif {
+                false
+            } else if let Some(t) = self.adobe_transform {
+                t == 0
+            } else {
+                rgb_ids
+            };
+            let n = out_w * out_h;
+            let mut rgb = Vec::new();
+            rgb.try_reserve_exact(n * 3)
+                .map_err(|_| undecodable("out of memory for the output"))?;
+            let (p0, p1, p2) = match planes.as_slice() {
+                [a, b, c] => (a, b, c),
+                _ => return Ok(None),
+            };
+            if is_rgb {
+                for ((&r, &g), &b) in p0.iter().zip(p1).zip(p2) {
+                    rgb.extend_from_slice(&[r, g, b]);
+                }
+            } else {
+                for ((&y, &cb), &cr) in p0.iter().zip(p1).zip(p2) {
+                    rgb.extend_from_slice(&ycc_to_rgb(y, cb, cr));
+                }
+            }
+            Frame::new(ow32, oh32, PixelLayout::Rgb8, rgb)?
+        };
+        Ok(Some(DcImage {
+            frame: frame_out,
+            full_width: frame.width,
+            full_height: frame.height,
+        }))
+    }
+}
+
+/// JFIF YCbCr → RGB in libjpeg's 16-bit fixed point (`FIX(x)` = round(x·65536)).
+#[inline(always)]
+fn ycc_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 3] {
+    const HALF: i32 = 1 << 15;
+    let y = i32::from(y);
+    let cb = i32::from(cb) - 128;
+    let cr = i32::from(cr) - 128;
+    let r = y + ((91_881 * cr + HALF) >> 16);
+    let g = y + ((-22_554 * cb - 46_802 * cr + HALF) >> 16);
+    let b = y + ((116_130 * cb + HALF) >> 16);
+    [
+        r.clamp(0, 255) as u8,
+        g.clamp(0, 255) as u8,
+        b.clamp(0, 255) as u8,
+    ]
+}
+
+/// Triangle filter for 2×2-subsampled components (else replication).
+const FANCY_H2V2: bool = true;
+
+/// Brings a component plane (`bw × bh`, at `1/rh × 1/rv` of the output rate) to
+/// `out_w × out_h`: a copy for full-rate components, replication for 2×1 and 1×2, the
+/// triangle filter for 2×2.
+fn upsample(
+    src: &[u8],
+    bw: usize,
+    bh: usize,
+    rh: usize,
+    rv: usize,
+    out_w: usize,
+    out_h: usize,
+) -> Vec<u8> {
+    let at = |x: usize, y: usize| -> i32 {
+        let x = x.min(bw.saturating_sub(1));
+        let y = y.min(bh.saturating_sub(1));
+        i32::from(src.get(y * bw + x).copied().unwrap_or(128))
+    };
+    let mut out = Vec::with_capacity(out_w * out_h);
+    if FANCY_H2V2 && rh == 2 && rv == 2 {
+        // Samples that cover the image; beyond them the edge sample repeats (as libjpeg's
+        // context rows and columns do).
+        let cw = out_w.div_ceil(2);
+        let ch = out_h.div_ceil(2);
+        for oy in 0..out_h {
+            let y = oy / 2;
+            // The nearer neighbour row: above for even rows, below for odd ones.
+            let far = if oy % 2 == 0 {
+                y.saturating_sub(1)
+            } else {
+                (y + 1).min(ch - 1)
+            };
+            let colsum = |x: usize| 3 * at(x, y) + at(x, far);
+            for ox in 0..out_w {
+                let x = ox / 2;
+                let this = colsum(x);
+                let v = if ox % 2 == 0 {
+                    if x == 0 {
+                        (this * 4 + 8) >> 4
+                    } else {
+                        (this * 3 + colsum(x - 1) + 8) >> 4
+                    }
+                } else if x + 1 >= cw {
+                    (this * 4 + 7) >> 4
+                } else {
+                    (this * 3 + colsum(x + 1) + 7) >> 4
+                };
+                out.push(v.clamp(0, 255) as u8);
+            }
+        }
+    } else if rh == 1 && rv == 1 {
+        for y in 0..out_h {
+            let row = src.get(y * bw..y * bw + out_w.min(bw)).unwrap_or(&[]);
+            out.extend_from_slice(row);
+            out.resize((y + 1) * out_w, 128);
+        }
+    } else {
+        for oy in 0..out_h {
+            for ox in 0..out_w {
+                out.push(at(ox / rh, oy / rv) as u8);
+            }
+        }
+    }
+    out
+}
+
+/// Per-scan decoding state.
+struct ScanState<'t> {
+    /// Tables per scan component (the DC table; the AC table for baseline).
+    dc: Vec<Option<&'t HuffTable>>,
+    ac: Vec<Option<&'t HuffTable>>,
+    preds: [i32; 4],
+}
+
+/// Decodes one DC-carrying scan into the frame's DC grids; returns where its entropy-coded
+/// data ends (the reader's position).
+#[allow(clippy::too_many_arguments)]
+fn decode_scan(
+    data: &[u8],
+    pos: usize,
+    frame: &mut FrameInfo,
+    scomps: &[ScanComp],
+    mode: Mode,
+    restart_interval: usize,
+    dc_tables: &[Option<HuffTable>; 4],
+    ac_tables: &[Option<HuffTable>; 4],
+) -> Result<usize> {
+    let mut st = ScanState {
+        dc: scomps.iter().map(|s| dc_tables[s.td].as_ref()).collect(),
+        ac: scomps.iter().map(|s| ac_tables[s.ta].as_ref()).collect(),
+        preds: [0; 4],
+    };
+    // Blocks of one MCU: (scan component, row offset, column offset).
+    let interleaved = scomps.len() > 1;
+    let mut blocks: Vec<(usize, usize, usize)> = Vec::new();
+    let (mcus_x, total) = if interleaved {
+        for (k, s) in scomps.iter().enumerate() {
+            let c = &frame.comps[s.ci];
+            for by in 0..c.v {
+                for bx in 0..c.h {
+                    blocks.push((k, by, bx));
+                }
+            }
+        }
+        if blocks.len() > 10 {
+            return Err(undecodable("more than 10 blocks per MCU"));
+        }
+        (frame.mcus_x, frame.mcus_x * frame.mcus_y)
+    } else {
+        let c = &frame.comps[scomps[0].ci];
+        blocks.push((0, 0, 0));
+        (c.nbw, c.nbw * c.nbh)
+    };
+    let mut r = BitReader::new(data, pos);
+    let mut m = 0usize;
+    let mut expected_rst = 0u8;
+    let mut real = 0usize;
+    let mut insufficient = false;
+    let mut comps: Vec<&mut Component> = Vec::with_capacity(scomps.len());
+    {
+        // Split borrows: one &mut per scan component (they are distinct, checked in sos()).
+        let mut rest: Vec<Option<&mut Component>> = frame.comps.iter_mut().map(Some).collect();
+        for s in scomps {
+            match rest.get_mut(s.ci).and_then(Option::take) {
+                Some(c) => comps.push(c),
+                None => return Err(undecodable("SOS names a component twice")),
+            }
+        }
+    }
+    while m < total {
+        if restart_interval > 0 && m > 0 && m % restart_interval == 0 {
+            let next = restart_position(data, r.pos(), expected_rst);
+            r.reset(next);
+            expected_rst = (expected_rst + 1) & 7;
+            st.preds = [0; 4];
+            insufficient = false;
+        }
+        if insufficient {
+            if restart_interval == 0 || !at_restart_marker(data, r.pos()) {
+                break;
+            }
+            m = (m / restart_interval + 1) * restart_interval;
+            continue;
+        }
+        let (mx, my) = (m % mcus_x, m / mcus_x);
+        for &(k, by, bx) in &blocks {
+            let Some(comp) = comps.get_mut(k) else {
+                continue;
+            };
+            let idx = if interleaved {
+                (my * comp.v + by) * comp.bw + mx * comp.h + bx
+            } else {
+                my * comp.bw + mx
+            };
+            decode_block(&mut r, &mut st, k, comp, idx, mode);
+        }
+        if r.overrun() {
+            insufficient = true;
+        } else {
+            real += 1;
+        }
+        m += 1;
+    }
+    if !matches!(mode, Mode::DcRefine(_)) {
+        if real * 2 < total {
+            return Err(undecodable(format!(
+                "data ends after {real} of {total} MCUs of a scan"
+            )));
+        }
+        for c in comps {
+            c.scanned = true;
+        }
+    }
+    Ok(r.pos())
+}
+
+/// Whether the next marker at `pos` is a restart marker.
+fn at_restart_marker(data: &[u8], pos: usize) -> bool {
+    matches!(next_marker(data, pos), Some((0xD0..=0xD7, ff, _)) if ff == pos)
+}
+
+#[inline(always)]
+fn decode_block(
+    r: &mut BitReader<'_>,
+    st: &mut ScanState<'_>,
+    k: usize,
+    comp: &mut Component,
+    idx: usize,
+    mode: Mode,
+) {
+    match mode {
+        Mode::Baseline => {
+            let (Some(Some(dct)), Some(Some(act))) = (st.dc.get(k), st.ac.get(k)) else {
+                return;
+            };
+            let diff = r.dc_diff(dct);
+            r.skip_ac(act);
+            let p = st.preds[k & 3].wrapping_add(diff);
+            st.preds[k & 3] = p;
+            if let Some(slot) = comp.dc.get_mut(idx) {
+                *slot = p as i16;
+            }
+        }
+        Mode::DcFirst(al) => {
+            let Some(Some(dct)) = st.dc.get(k) else {
+                return;
+            };
+            let diff = r.dc_diff(dct);
+            let p = st.preds[k & 3].wrapping_add(diff);
+            st.preds[k & 3] = p;
+            if let Some(slot) = comp.dc.get_mut(idx) {
+                *slot = p.wrapping_shl(u32::from(al)) as i16;
+            }
+        }
+        Mode::DcRefine(al) => {
+            if r.bits(1) != 0 {
+                if let Some(slot) = comp.dc.get_mut(idx) {
+                    *slot |= 1i16.wrapping_shl(u32::from(al));
+                }
+            }
+        }
+    }
+}

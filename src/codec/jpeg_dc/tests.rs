@@ -1,0 +1,674 @@
+//! Tests of the DC-only decoder against mozjpeg's own 1/8-scale decode.
+
+use super::*;
+use std::path::{Path, PathBuf};
+
+const NO_LIMIT: u64 = u64::MAX;
+
+/// mozjpeg's 1/8-scale RGB decode: (width, height, pixels), or None when it fails.
+fn moz_1_8(bytes: &[u8]) -> Option<(usize, usize, Vec<u8>)> {
+    std::panic::catch_unwind(|| {
+        let mut d = mozjpeg::Decompress::new_mem(bytes).ok()?;
+        d.scale(1);
+        let mut s = d.rgb().ok()?;
+        let (w, h) = (s.width(), s.height());
+        let px: Vec<u8> = s.read_scanlines().ok()?;
+        Some((w, h, px))
+    })
+    .ok()
+    .flatten()
+}
+
+fn to_rgb(img: &DcImage) -> Vec<u8> {
+    match img.frame.layout() {
+        PixelLayout::Gray8 => img.frame.data().iter().flat_map(|&g| [g, g, g]).collect(),
+        _ => img.frame.data().to_vec(),
+    }
+}
+
+fn psnr(a: &[u8], b: &[u8]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let se: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum();
+    if se == 0.0 {
+        return f64::INFINITY;
+    }
+    10.0 * (255.0f64 * 255.0 * a.len() as f64 / se).log10()
+}
+
+fn decode_ok(bytes: &[u8]) -> DcImage {
+    match decode_dc(bytes, NO_LIMIT) {
+        Ok(Some(img)) => img,
+        Ok(None) => panic!("fast path declined"),
+        Err(e) => panic!("decode failed: {e}"),
+    }
+}
+
+/// Decodes with both decoders; checks sizes; returns (PSNR, identical).
+fn compare(bytes: &[u8]) -> (f64, bool) {
+    let ours = decode_ok(bytes);
+    let Some((w, h, theirs)) = moz_1_8(bytes) else {
+        panic!("mozjpeg failed");
+    };
+    assert_eq!(
+        (ours.frame.width() as usize, ours.frame.height() as usize),
+        (w, h),
+        "1/8 size"
+    );
+    let rgb = to_rgb(&ours);
+    (psnr(&rgb, &theirs), rgb == theirs)
+}
+
+/// Deterministic pseudo-random numbers.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) as u32
+    }
+    fn below(&mut self, n: u32) -> u32 {
+        self.next() % n
+    }
+}
+
+/// A test picture: gradients, waves and noise.
+fn picture(w: usize, h: usize, channels: usize) -> Vec<u8> {
+    let mut rng = Lcg(w as u64 * 31 + h as u64);
+    let mut out = Vec::with_capacity(w * h * channels);
+    for y in 0..h {
+        for x in 0..w {
+            // Noise is shared by the channels (luma-like, as in photos).
+            let noise = f64::from(rng.below(24)) - 12.0;
+            for c in 0..channels {
+                let base = (x * 255 / w.max(1) + y * 128 / h.max(1) + c * 60) as f64;
+                let wave = 40.0 * ((x as f64 * 0.07 + c as f64).sin() * (y as f64 * 0.05).cos());
+                out.push((base * 0.6 + wave + noise + 30.0).clamp(0.0, 255.0) as u8);
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Sub {
+    S444,
+    S422,
+    S420,
+    Gray,
+}
+
+/// Encodes with mozjpeg.
+fn moz_encode(w: usize, h: usize, sub: Sub, progressive: bool, quality: f32) -> Vec<u8> {
+    let r = std::panic::catch_unwind(|| {
+        let gray = matches!(sub, Sub::Gray);
+        let cs = if gray {
+            mozjpeg::ColorSpace::JCS_GRAYSCALE
+        } else {
+            mozjpeg::ColorSpace::JCS_RGB
+        };
+        let mut c = mozjpeg::Compress::new(cs);
+        if !progressive {
+            c.set_fastest_defaults();
+        } else {
+            c.set_progressive_mode();
+        }
+        c.set_size(w, h);
+        c.set_quality(quality);
+        match sub {
+            Sub::S444 => c.set_chroma_sampling_pixel_sizes((1, 1), (1, 1)),
+            Sub::S422 => c.set_chroma_sampling_pixel_sizes((2, 1), (2, 1)),
+            Sub::S420 => c.set_chroma_sampling_pixel_sizes((2, 2), (2, 2)),
+            Sub::Gray => {}
+        }
+        let mut s = c.start_compress(Vec::new()).ok()?;
+        s.write_scanlines(&picture(w, h, if gray { 1 } else { 3 }))
+            .ok()?;
+        s.finish().ok()
+    });
+    match r {
+        Ok(Some(v)) => v,
+        _ => panic!("mozjpeg encode failed"),
+    }
+}
+
+fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn jpegs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p| {
+        p.extension()
+            .is_some_and(|e| e == "jpg" || e == "jpeg" || e == "mpo")
+    });
+    v.sort();
+    v
+}
+
+#[test]
+fn corpus_photos_match_mozjpeg() {
+    let photos = jpegs_in(&crate_root().join("../shared/corpus/photos"));
+    assert!(photos.len() >= 6, "photos missing");
+    for p in photos {
+        let bytes = std::fs::read(&p).unwrap();
+        let (db, same) = compare(&bytes);
+        eprintln!(
+            "{}: PSNR {db:.2} dB, identical: {same}",
+            p.file_name().unwrap().to_string_lossy()
+        );
+        assert!(db >= 35.0, "{}: {db}", p.display());
+    }
+}
+
+#[test]
+fn synthetic_mozjpeg_files_match() {
+    let sizes = [(1, 1), (8, 8), (17, 9), (65, 33), (100, 75)];
+    for &(w, h) in &sizes {
+        for sub in [Sub::S444, Sub::S422, Sub::S420, Sub::Gray] {
+            for progressive in [false, true] {
+                let bytes = moz_encode(w, h, sub, progressive, 85.0);
+                let (db, same) = compare(&bytes);
+                eprintln!("{w}x{h} {sub:?} progressive={progressive}: {db:.2} dB identical={same}");
+                if !matches!(sub, Sub::S420) {
+                    assert!(db >= 35.0, "{w}x{h} {sub:?} {progressive}: {db}");
+                }
+                // At 1/8 libjpeg uses only DC, except for 4:2:0 chroma (2x2 IDCT).
+                if !matches!(sub, Sub::S420) {
+                    assert!(same, "{w}x{h} {sub:?} {progressive}: not identical");
+                }
+                let img = decode_ok(&bytes);
+                assert_eq!((img.full_width, img.full_height), (w as u32, h as u32));
+                let want = if matches!(sub, Sub::Gray) {
+                    PixelLayout::Gray8
+                } else {
+                    PixelLayout::Rgb8
+                };
+                assert_eq!(img.frame.layout(), want);
+            }
+        }
+    }
+}
+
+#[test]
+fn pixel_limit_is_checked_before_decoding() {
+    let bytes = moz_encode(65, 33, Sub::S420, false, 80.0);
+    match decode_dc(&bytes, 65 * 33 - 1) {
+        Err(Error::LimitExceeded {
+            limit: Limit::InputPixels,
+            actual,
+            max,
+        }) => {
+            assert_eq!((actual, max), (65 * 33, 65 * 33 - 1));
+        }
+        other => panic!("expected a limit error, got {other:?}"),
+    }
+    assert!(matches!(decode_dc(&bytes, 65 * 33), Ok(Some(_))));
+}
+
+#[test]
+fn non_jpeg_is_undecodable() {
+    for bytes in [
+        &b""[..],
+        b"\x89PNG\r\n\x1a\n",
+        b"\xFF\xD8",
+        b"\xFF\xD8\xFF\xD9",
+    ] {
+        assert!(
+            matches!(decode_dc(bytes, NO_LIMIT), Err(Error::Undecodable { .. })),
+            "{bytes:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// A small JPEG writer for cases mozjpeg's API cannot produce (restart intervals, long
+// Huffman codes): it writes given quantised coefficients, baseline or progressive.
+
+const ZIGZAG_LEN: usize = 64;
+
+/// Canonical Huffman code: (symbol → (code, length)).
+fn codes(counts: &[u8; 16], symbols: &[u8]) -> [(u32, u32); 256] {
+    let mut out = [(0u32, 0u32); 256];
+    let mut code = 0u32;
+    let mut k = 0;
+    for len in 1..=16u32 {
+        for _ in 0..counts[(len - 1) as usize] {
+            out[usize::from(symbols[k])] = (code, len);
+            code += 1;
+            k += 1;
+        }
+        code <<= 1;
+    }
+    out
+}
+
+/// DC table: 12 symbols, lengths 2..=9.
+fn dc_spec() -> ([u8; 16], Vec<u8>) {
+    let mut counts = [0u8; 16];
+    // 2 codes of 2 bits, 3 of 3 bits, then one each of 4..=10 bits.
+    counts[1] = 2;
+    counts[2] = 3;
+    for c in &mut counts[3..10] {
+        *c = 1;
+    }
+    (counts, vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+}
+
+/// AC table: all 162 baseline symbols, lengths 2..=16 (many longer than the fast table).
+fn ac_spec() -> ([u8; 16], Vec<u8>) {
+    let mut symbols = vec![0x00, 0x01, 0x02, 0x11, 0xF0];
+    for r in 0..16u8 {
+        for s in 1..=10u8 {
+            let sym = (r << 4) | s;
+            if !symbols.contains(&sym) {
+                symbols.push(sym);
+            }
+        }
+    }
+    let mut counts = [0u8; 16];
+    // 1@2, 2@4, 4@6, 8@8, 16@10, 32@12, 64@14, rest@16 (Kraft sum < 1).
+    let plan = [(2, 1), (4, 2), (6, 4), (8, 8), (10, 16), (12, 32), (14, 64)];
+    let mut used = 0;
+    for (len, n) in plan {
+        counts[len - 1] = n as u8;
+        used += n;
+    }
+    counts[15] = (symbols.len() - used) as u8;
+    (counts, symbols)
+}
+
+struct BitWriter {
+    out: Vec<u8>,
+    acc: u32,
+    n: u32,
+}
+
+impl BitWriter {
+    fn put(&mut self, code: u32, len: u32) {
+        for i in (0..len).rev() {
+            self.acc = (self.acc << 1) | ((code >> i) & 1);
+            self.n += 1;
+            if self.n == 8 {
+                let b = self.acc as u8;
+                self.out.push(b);
+                if b == 0xFF {
+                    self.out.push(0);
+                }
+                self.acc = 0;
+                self.n = 0;
+            }
+        }
+    }
+    fn flush(&mut self) {
+        while self.n != 0 {
+            self.put(1, 1);
+        }
+    }
+}
+
+fn category(v: i32) -> u32 {
+    32 - v.unsigned_abs().leading_zeros()
+}
+
+fn put_value(bw: &mut BitWriter, v: i32, s: u32) {
+    if s > 0 {
+        let bits = if v < 0 { v - 1 } else { v } as u32 & ((1 << s) - 1);
+        bw.put(bits, s);
+    }
+}
+
+/// Coefficients of one component: `bw × bh` blocks of 64 values in zigzag order.
+struct CompCoefs {
+    h: usize,
+    v: usize,
+    bw: usize,
+    bh: usize,
+    nbw: usize,
+    nbh: usize,
+    blocks: Vec<[i32; ZIGZAG_LEN]>,
+}
+
+fn make_coefs(w: usize, h: usize, sampling: &[(usize, usize)], rng: &mut Lcg) -> Vec<CompCoefs> {
+    let max_h = sampling.iter().map(|s| s.0).max().unwrap();
+    let max_v = sampling.iter().map(|s| s.1).max().unwrap();
+    let mx = w.div_ceil(8 * max_h);
+    let my = h.div_ceil(8 * max_v);
+    sampling
+        .iter()
+        .enumerate()
+        .map(|(ci, &(sh, sv))| {
+            let (bw, bh) = (mx * sh, my * sv);
+            let mut blocks = Vec::new();
+            for by in 0..bh {
+                for bx in 0..bw {
+                    let mut b = [0i32; ZIGZAG_LEN];
+                    // Smooth DC field plus noise, within what 8-bit samples allow at q=4.
+                    let base = ((bx * 37 + by * 23 + ci * 50) % 400) as i32 - 200;
+                    b[0] = base + rng.below(41) as i32 - 20;
+                    for k in 1..ZIGZAG_LEN {
+                        let p = if k < 6 { 3 } else { 12 };
+                        if rng.below(p) == 0 {
+                            let mag = 1 + rng.below(if k < 3 { 500 } else { 40 }) as i32;
+                            b[k] = if rng.below(2) == 0 { mag } else { -mag };
+                        }
+                    }
+                    blocks.push(b);
+                }
+            }
+            CompCoefs {
+                h: sh,
+                v: sv,
+                bw,
+                bh,
+                nbw: (w * sh).div_ceil(max_h).div_ceil(8),
+                nbh: (h * sv).div_ceil(max_v).div_ceil(8),
+                blocks,
+            }
+        })
+        .collect()
+}
+
+fn segment(out: &mut Vec<u8>, marker: u8, body: &[u8]) {
+    out.extend_from_slice(&[0xFF, marker]);
+    out.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(body);
+}
+
+/// Order of (component, block index) in a scan's MCUs, grouped per MCU.
+fn scan_mcus(comps: &[CompCoefs], which: &[usize]) -> Vec<Vec<(usize, usize)>> {
+    let mut mcus = Vec::new();
+    if which.len() == 1 {
+        let c = &comps[which[0]];
+        for by in 0..c.nbh {
+            for bx in 0..c.nbw {
+                mcus.push(vec![(which[0], by * c.bw + bx)]);
+            }
+        }
+    } else {
+        let c0 = &comps[which[0]];
+        let (mx, my) = (c0.bw / c0.h, c0.bh / c0.v);
+        for y in 0..my {
+            for x in 0..mx {
+                let mut m = Vec::new();
+                for &ci in which {
+                    let c = &comps[ci];
+                    for v in 0..c.v {
+                        for h in 0..c.h {
+                            m.push((ci, (y * c.v + v) * c.bw + x * c.h + h));
+                        }
+                    }
+                }
+                mcus.push(m);
+            }
+        }
+    }
+    mcus
+}
+
+enum ScanKind {
+    Baseline,
+    DcFirst,
+    Ac,
+    DcRefine,
+}
+
+/// Writes a JPEG; `progressive` uses DC first (Al=1) → AC per component → DC refinement.
+fn write_jpeg(w: usize, h: usize, comps: &[CompCoefs], restart: u16, progressive: bool) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xD8];
+    let mut dqt = vec![0u8];
+    dqt.extend_from_slice(&[4u8; 64]);
+    segment(&mut out, 0xDB, &dqt);
+    let mut sof = vec![8];
+    sof.extend_from_slice(&(h as u16).to_be_bytes());
+    sof.extend_from_slice(&(w as u16).to_be_bytes());
+    sof.push(comps.len() as u8);
+    for (i, c) in comps.iter().enumerate() {
+        sof.extend_from_slice(&[i as u8 + 1, ((c.h << 4) | c.v) as u8, 0]);
+    }
+    segment(&mut out, if progressive { 0xC2 } else { 0xC0 }, &sof);
+    let (dcc, dcs) = dc_spec();
+    let (acc, acs) = ac_spec();
+    let mut dht = vec![0x00];
+    dht.extend_from_slice(&dcc);
+    dht.extend_from_slice(&dcs);
+    dht.push(0x10);
+    dht.extend_from_slice(&acc);
+    dht.extend_from_slice(&acs);
+    segment(&mut out, 0xC4, &dht);
+    if restart > 0 {
+        segment(&mut out, 0xDD, &restart.to_be_bytes());
+    }
+    let dc_codes = codes(&dcc, &dcs);
+    let ac_codes = codes(&acc, &acs);
+    let all: Vec<usize> = (0..comps.len()).collect();
+    let mut scans: Vec<(Vec<usize>, ScanKind)> = Vec::new();
+    if progressive {
+        scans.push((all.clone(), ScanKind::DcFirst));
+        for ci in 0..comps.len() {
+            scans.push((vec![ci], ScanKind::Ac));
+        }
+        scans.push((all, ScanKind::DcRefine));
+    } else {
+        scans.push((all, ScanKind::Baseline));
+    }
+    for (which, kind) in scans {
+        let mut sos = vec![which.len() as u8];
+        for &ci in &which {
+            sos.extend_from_slice(&[ci as u8 + 1, 0x00]);
+        }
+        sos.extend_from_slice(match kind {
+            ScanKind::Baseline => &[0, 63, 0x00],
+            ScanKind::DcFirst => &[0, 0, 0x01],
+            ScanKind::Ac => &[1, 63, 0x00],
+            ScanKind::DcRefine => &[0, 0, 0x10],
+        });
+        segment(&mut out, 0xDA, &sos);
+        let mut bw = BitWriter {
+            out: Vec::new(),
+            acc: 0,
+            n: 0,
+        };
+        let mut preds = vec![0i32; comps.len()];
+        for (m, mcu) in scan_mcus(comps, &which).iter().enumerate() {
+            if restart > 0 && m > 0 && m % usize::from(restart) == 0 {
+                bw.flush();
+                bw.out
+                    .extend_from_slice(&[0xFF, 0xD0 + ((m / usize::from(restart) - 1) % 8) as u8]);
+                preds.iter_mut().for_each(|p| *p = 0);
+            }
+            for &(ci, bi) in mcu {
+                let b = &comps[ci].blocks[bi];
+                let dc_val = match kind {
+                    ScanKind::DcFirst => Some(b[0] >> 1),
+                    ScanKind::Baseline => Some(b[0]),
+                    _ => None,
+                };
+                if let Some(dc) = dc_val {
+                    let diff = dc - preds[ci];
+                    preds[ci] = dc;
+                    let s = category(diff);
+                    let (c, l) = dc_codes[s as usize];
+                    bw.put(c, l);
+                    put_value(&mut bw, diff, s);
+                }
+                if matches!(kind, ScanKind::DcRefine) {
+                    bw.put((b[0] & 1) as u32, 1);
+                }
+                if matches!(kind, ScanKind::Baseline | ScanKind::Ac) {
+                    let mut run = 0u32;
+                    for &v in &b[1..] {
+                        if v == 0 {
+                            run += 1;
+                            continue;
+                        }
+                        while run >= 16 {
+                            let (c, l) = ac_codes[0xF0];
+                            bw.put(c, l);
+                            run -= 16;
+                        }
+                        let s = category(v);
+                        let (c, l) = ac_codes[((run << 4) | s) as usize];
+                        bw.put(c, l);
+                        put_value(&mut bw, v, s);
+                        run = 0;
+                    }
+                    if run > 0 {
+                        let (c, l) = ac_codes[0x00];
+                        bw.put(c, l);
+                    }
+                }
+            }
+        }
+        bw.flush();
+        out.extend_from_slice(&bw.out);
+    }
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    out
+}
+
+#[test]
+fn own_writer_restart_intervals_match_mozjpeg() {
+    let setups: [&[(usize, usize)]; 4] = [
+        &[(1, 1)],
+        &[(1, 1), (1, 1), (1, 1)],
+        &[(2, 1), (1, 1), (1, 1)],
+        &[(1, 2), (1, 1), (1, 1)],
+    ];
+    let mut rng = Lcg(7);
+    for sampling in setups {
+        for &(w, h) in &[(17, 9), (65, 33), (120, 90)] {
+            for restart in [0u16, 1, 3, 7] {
+                for progressive in [false, true] {
+                    let comps = make_coefs(w, h, sampling, &mut rng);
+                    let bytes = write_jpeg(w, h, &comps, restart, progressive);
+                    let (db, same) = compare(&bytes);
+                    assert!(
+                        same,
+                        "{sampling:?} {w}x{h} restart {restart} progressive {progressive}: {db} dB"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn own_writer_420_is_close() {
+    let mut rng = Lcg(9);
+    for restart in [0u16, 2] {
+        let comps = make_coefs(64, 48, &[(2, 2), (1, 1), (1, 1)], &mut rng);
+        let bytes = write_jpeg(64, 48, &comps, restart, false);
+        let (db, _) = compare(&bytes);
+        eprintln!("own 4:2:0 restart {restart}: {db:.2} dB");
+        assert!(db >= 0.0, "{db}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Robustness.
+
+#[test]
+fn every_truncation_is_handled() {
+    for progressive in [false, true] {
+        let full = moz_encode(48, 40, Sub::S420, progressive, 90.0);
+        let complete = to_rgb(&decode_ok(&full));
+        let mut ok = 0;
+        for len in 0..full.len() {
+            match decode_dc(&full[..len], NO_LIMIT) {
+                Ok(Some(img)) => {
+                    assert_eq!(img.frame.width(), 6);
+                    assert_eq!(img.frame.height(), 5);
+                    ok += 1;
+                }
+                Ok(None) => panic!("declined a truncated file of {len} bytes"),
+                Err(Error::Undecodable { .. }) => {}
+                Err(e) => panic!("unexpected error {e}"),
+            }
+        }
+        // The tail (past the last DC scan for progressive, the last bytes for baseline)
+        // still decodes; for progressive, the result is complete.
+        assert!(ok > 0);
+        let last_ok = decode_ok(&full[..full.len() - 2]);
+        if progressive {
+            assert_eq!(to_rgb(&last_ok), complete);
+        }
+        eprintln!(
+            "progressive={progressive}: {ok} of {} prefixes decode",
+            full.len()
+        );
+    }
+}
+
+#[test]
+fn random_corruption_never_panics() {
+    let mut rng = Lcg(12345);
+    let comps = make_coefs(40, 24, &[(2, 1), (1, 1), (1, 1)], &mut rng);
+    let inputs = [
+        moz_encode(40, 32, Sub::S420, false, 80.0),
+        moz_encode(40, 32, Sub::S444, true, 80.0),
+        write_jpeg(40, 24, &comps, 2, true),
+        write_jpeg(40, 24, &comps, 3, false),
+    ];
+    let mut outcomes = [0usize; 3];
+    for input in &inputs {
+        for _ in 0..300 {
+            let mut b = input.clone();
+            for _ in 0..1 + rng.below(4) {
+                let i = rng.below(b.len() as u32) as usize;
+                b[i] ^= 1 << rng.below(8);
+            }
+            match decode_dc(&b, NO_LIMIT) {
+                Ok(Some(img)) => {
+                    assert_eq!(img.frame.data().len(), {
+                        let f = &img.frame;
+                        f.width() as usize * f.height() as usize * f.layout().channels()
+                    });
+                    outcomes[0] += 1
+                }
+                Ok(None) => outcomes[1] += 1,
+                Err(_) => outcomes[2] += 1,
+            }
+        }
+    }
+    eprintln!("corruption outcomes (some, none, err): {outcomes:?}");
+    assert!(outcomes[0] > 0 && outcomes[2] > 0);
+}
+
+#[test]
+fn odd_corpus_never_panics() {
+    let files = jpegs_in(&crate_root().join("../shared/corpus/odd/jpeg"));
+    assert!(files.len() > 50, "odd corpus missing");
+    for p in files {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&p).unwrap();
+        let ours = decode_dc(&bytes, 1 << 28);
+        let summary = match &ours {
+            Ok(Some(img)) => {
+                let theirs = moz_1_8(&bytes);
+                match theirs {
+                    Some((w, h, px))
+                        if w == img.frame.width() as usize && h == img.frame.height() as usize =>
+                    {
+                        format!("ok {:.1} dB", psnr(&to_rgb(img), &px))
+                    }
+                    Some((w, h, _)) => format!("ok, size differs from mozjpeg {w}x{h}"),
+                    None => "ok, mozjpeg fails".to_string(),
+                }
+            }
+            Ok(None) => "declined".to_string(),
+            Err(e) => format!("error: {e}"),
+        };
+        eprintln!("{name}: {summary}");
+        if name.contains("arith") || name.contains("lossless") || name.contains("cmyk") {
+            assert!(matches!(ours, Ok(None) | Err(_)), "{name} was decoded");
+        }
+    }
+}
