@@ -187,9 +187,7 @@ impl Kind {
             Kind::M4a => "audio/mp4",
             Kind::Zip => "application/zip",
             Kind::Gzip => "application/gzip",
-            Kind::Docx => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
+            Kind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             Kind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Kind::Pptx => {
                 "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -703,7 +701,11 @@ fn psd(h: &[u8]) -> Option<MediaType> {
     }
     match be16(h, 4)? {
         1 => Some(MediaType::of(Kind::Psd).still()),
-        2 => Some(MediaType::of(Kind::Psd).named(Kind::Psd.mime(), "psb").still()),
+        2 => Some(
+            MediaType::of(Kind::Psd)
+                .named(Kind::Psd.mime(), "psb")
+                .still(),
+        ),
         _ => None,
     }
 }
@@ -785,19 +787,34 @@ fn iso_bmff(h: &[u8]) -> Option<MediaType> {
     const HEVC: &[&[u8; 4]] = &[
         b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs",
     ];
-    const GENERIC: &[&[u8; 4]] = &[b"mif1", b"mif2", b"mif3", b"msf1", b"heif", b"miaf", b"unif"];
+    const GENERIC: &[&[u8; 4]] = &[
+        b"mif1", b"mif2", b"mif3", b"msf1", b"heif", b"miaf", b"unif",
+    ];
     const SEQUENCE: &[&[u8; 4]] = &[b"avis", b"msf1", b"hevc", b"hevx", b"hevm", b"hevs"];
 
     // `mif3` (low-overhead `mini` files) names the codec brand in the minor version.
-    let mif3_codec = if &major == b"mif3" { minor } else { None };
+    let mif3_codec = if &major == b"mif3" {
+        Some(minor?) // the codec is not known before the minor version is
+    } else {
+        None
+    };
+    // When the prefix ends inside the box, later compatible brands are unknown: only the
+    // major brand (with the `mif3` minor) and an AVIF brand (the strongest) decide.
+    let complete = end <= h.len();
     let image_kind = if is(&major, AVIF) {
         Some(Kind::Avif)
     } else if is(&major, HEVC) {
         Some(Kind::Heic)
     } else if let Some(codec) = mif3_codec.filter(|c| is(c, AVIF) || is(c, HEVC)) {
-        Some(if is(&codec, AVIF) { Kind::Avif } else { Kind::Heic })
+        Some(if is(&codec, AVIF) {
+            Kind::Avif
+        } else {
+            Kind::Heic
+        })
     } else if has(AVIF) {
         Some(Kind::Avif)
+    } else if !complete {
+        return None;
     } else if has(HEVC) {
         Some(Kind::Heic)
     } else if is(&major, GENERIC) || has(GENERIC) {
@@ -810,7 +827,7 @@ fn iso_bmff(h: &[u8]) -> Option<MediaType> {
         // brands: the file may carry a still item next to a sequence, so unknown.
         let animated = if is(&major, SEQUENCE) {
             Some(true)
-        } else if has(SEQUENCE) {
+        } else if has(SEQUENCE) || !complete {
             None
         } else {
             Some(false)
@@ -887,9 +904,12 @@ fn zip(h: &[u8]) -> Option<MediaType> {
     }
     let mut i = 0usize;
     while at::<4>(h, i).as_ref() == Some(b"PK\x03\x04") {
-        let (Some(flags), Some(csize), Some(name_len), Some(extra_len)) =
-            (le16(h, i + 6), le32(h, i + 18), le16(h, i + 26), le16(h, i + 28))
-        else {
+        let (Some(flags), Some(csize), Some(name_len), Some(extra_len)) = (
+            le16(h, i + 6),
+            le32(h, i + 18),
+            le16(h, i + 26),
+            le16(h, i + 28),
+        ) else {
             break;
         };
         let name_start = i + 30;
@@ -939,11 +959,51 @@ fn skip_ws(h: &[u8], mut i: usize) -> usize {
 
 /// HTML elements that, as the first element of a document, make it HTML.
 const HTML_ROOTS: &[&[u8]] = &[
-    b"html", b"head", b"body", b"script", b"iframe", b"div", b"p", b"a", b"table", b"title",
-    b"style", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6", b"br", b"b", b"i", b"font", b"meta",
-    b"link", b"span", b"img", b"form", b"input", b"ul", b"ol", b"li", b"pre", b"center",
-    b"frameset", b"noscript", b"base", b"section", b"article", b"header", b"nav", b"main",
-    b"footer", b"button", b"template", b"object", b"embed",
+    b"html",
+    b"head",
+    b"body",
+    b"script",
+    b"iframe",
+    b"div",
+    b"p",
+    b"a",
+    b"table",
+    b"title",
+    b"style",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"br",
+    b"b",
+    b"i",
+    b"font",
+    b"meta",
+    b"link",
+    b"span",
+    b"img",
+    b"form",
+    b"input",
+    b"ul",
+    b"ol",
+    b"li",
+    b"pre",
+    b"center",
+    b"frameset",
+    b"noscript",
+    b"base",
+    b"section",
+    b"article",
+    b"header",
+    b"nav",
+    b"main",
+    b"footer",
+    b"button",
+    b"template",
+    b"object",
+    b"embed",
 ];
 
 /// Classifies markup from its prolog: skips a UTF-8 BOM, whitespace, the XML declaration,
@@ -965,8 +1025,7 @@ fn markup(h: &[u8]) -> Option<Kind> {
             return undecided(declared);
         }
         if rest.starts_with(b"<?") {
-            if rest.starts_with(b"<?xml") && rest.get(5).is_some_and(|b| b.is_ascii_whitespace())
-            {
+            if rest.starts_with(b"<?xml") && rest.get(5).is_some_and(|b| b.is_ascii_whitespace()) {
                 declared = true;
             }
             match find(h, b"?>", i + 2) {
@@ -1053,12 +1112,24 @@ fn via_infer(h: &[u8]) -> Option<MediaType> {
     let mime = found.mime_type();
     let kind = match mime {
         // Kinds this module checks itself: its checks refused these bytes.
-        "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "image/tiff" | "image/bmp"
-        | "image/vnd.microsoft.icon" | "image/heif" | "image/avif" | "image/jxl"
-        | "image/vnd.adobe.photoshop" | "image/x-canon-cr2" | "image/jp2" | "text/html"
-        | "text/xml" | "application/pdf" | "application/gzip" | "application/zip" => {
-            return None
-        }
+        "image/jpeg"
+        | "image/png"
+        | "image/gif"
+        | "image/webp"
+        | "image/tiff"
+        | "image/bmp"
+        | "image/vnd.microsoft.icon"
+        | "image/heif"
+        | "image/avif"
+        | "image/jxl"
+        | "image/vnd.adobe.photoshop"
+        | "image/x-canon-cr2"
+        | "image/jp2"
+        | "text/html"
+        | "text/xml"
+        | "application/pdf"
+        | "application/gzip"
+        | "application/zip" => return None,
         "video/mp4" => Kind::Mp4,
         "video/quicktime" => Kind::Mov,
         "video/x-matroska" => Kind::Mkv,
@@ -1071,9 +1142,7 @@ fn via_infer(h: &[u8]) -> Option<MediaType> {
         "audio/m4a" => Kind::M4a,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Kind::Docx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => Kind::Xlsx,
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => {
-            Kind::Pptx
-        }
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation" => Kind::Pptx,
         _ => {
             let family = match found.matcher_type() {
                 infer::MatcherType::Image => Family::Image,
@@ -1121,8 +1190,7 @@ pub fn check_declared(declared: &str, bytes: &[u8]) -> Declared {
     let agrees = match (accepted, actual) {
         (Some(kinds), Some(found)) => kinds.contains(&found.kind),
         (None, Some(found)) => {
-            found.kind == Kind::Other
-                && (normalized == found.mime || normalized == found.extension)
+            found.kind == Kind::Other && (normalized == found.mime || normalized == found.extension)
         }
         (_, None) => false,
     };
@@ -1178,8 +1246,15 @@ fn declared_kinds(d: &str) -> Option<&'static [Kind]> {
         "gif" | "image/gif" => &[Gif],
         "webp" | "image/webp" => &[Webp],
         "avif" | "avifs" | "image/avif" | "image/avif-sequence" => &[Avif],
-        "heic" | "heics" | "heif" | "heifs" | "hif" | "image/heic" | "image/heif"
-        | "image/heic-sequence" | "image/heif-sequence" => &[Heic, Heif],
+        "heic"
+        | "heics"
+        | "heif"
+        | "heifs"
+        | "hif"
+        | "image/heic"
+        | "image/heif"
+        | "image/heic-sequence"
+        | "image/heif-sequence" => &[Heic, Heif],
         "jxl" | "image/jxl" => &[Jxl],
         "bmp" | "dib" | "image/bmp" | "image/x-bmp" | "image/x-ms-bmp" => &[Bmp],
         "tif" | "tiff" | "image/tiff" | "image/tiff-fx" => &[Tiff, BigTiff],
@@ -1187,13 +1262,30 @@ fn declared_kinds(d: &str) -> Option<&'static [Kind]> {
         "cur" | "image/x-win-bitmap" | "application/x-win-bitmap" => &[Cur],
         "svg" | "svgz" | "image/svg+xml" => &[Svg, Svgz],
         "pdf" | "application/pdf" => &[Pdf],
-        "psd" | "psb" | "image/vnd.adobe.photoshop" | "application/x-photoshop"
-        | "image/x-photoshop" | "image/psd" => &[Psd],
+        "psd"
+        | "psb"
+        | "image/vnd.adobe.photoshop"
+        | "application/x-photoshop"
+        | "image/x-photoshop"
+        | "image/psd" => &[Psd],
         "qoi" | "image/qoi" => &[Qoi],
-        "pnm" | "pbm" | "pgm" | "ppm" | "pam" | "image/x-portable-anymap"
-        | "image/x-portable-bitmap" | "image/x-portable-graymap" | "image/x-portable-pixmap"
+        "pnm"
+        | "pbm"
+        | "pgm"
+        | "ppm"
+        | "pam"
+        | "image/x-portable-anymap"
+        | "image/x-portable-bitmap"
+        | "image/x-portable-graymap"
+        | "image/x-portable-pixmap"
         | "image/x-portable-arbitrarymap" => &[Pnm],
-        "jp2" | "j2k" | "j2c" | "jpf" | "jpx" | "image/jp2" | "image/jpx"
+        "jp2"
+        | "j2k"
+        | "j2c"
+        | "jpf"
+        | "jpx"
+        | "image/jp2"
+        | "image/jpx"
         | "image/x-jp2-codestream" => &[Jpeg2000],
         "mp4" | "m4v" | "video/mp4" | "video/x-m4v" => &[Mp4],
         "mov" | "qt" | "video/quicktime" => &[Mov],
@@ -1217,9 +1309,7 @@ fn declared_kinds(d: &str) -> Option<&'static [Kind]> {
         }
         "html" | "htm" | "xhtml" | "text/html" | "application/xhtml+xml" => &[Html],
         "xml" | "text/xml" | "application/xml" => &[Xml],
-        "php" | "phtml" | "application/x-httpd-php" | "application/x-php" | "text/x-php" => {
-            &[Php]
-        }
+        "php" | "phtml" | "application/x-httpd-php" | "application/x-php" | "text/x-php" => &[Php],
         _ => return None,
     };
     Some(kinds)
