@@ -172,12 +172,24 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// JPEG through mozjpeg (libjpeg-turbo's encoder with mozjpeg's extras switched off).
 ///
-/// Settings, measured on a 1200×900 crop of `corpus/photos/dragonfly-4224x3168.jpg`
-/// (release build, criterion median, 2-vCPU VM; see `benches/encode.rs`):
+/// Settings, measured with `cargo bench --bench encode jpeg` (group `jpeg_settings`) on the
+/// central 1200×900 of `corpus/photos/dragonfly-4224x3168.jpg` decoded at 3/8, q80, 4:2:0,
+/// criterion median. Caveats: the 2-vCPU VM had a load average of 5–8 from concurrent
+/// builds, and mozjpeg-sys was built **without nasm, so without SIMD**; absolute times are
+/// 5–10× the unloaded SIMD figures in `reference/crates.md` §3 (4.4 ms for `fastest`).
+/// Compare the ratios.
 ///
-/// | setting (q80, 4:2:0) | ms | bytes |
+/// | setting | ms | bytes |
 /// | --- | ---: | ---: |
-/// | MEASUREMENTS_PENDING | | |
+/// | `set_fastest_defaults` (libjpeg-turbo's output) | 34.6 | 146,780 |
+/// | + `optimize_coding` (**chosen**) | 39.4 | 144,745 (−1.4 %) |
+/// | + progressive (`pr-true`; implies optimized tables) | 81.2 | 140,910 (−4.0 %) |
+/// | mozjpeg baseline + trellis | 121.6 | 120,662 (−17.8 %) |
+/// | mozjpeg defaults (trellis, progressive, scan optimisation) | 293.4 | 118,970 (−18.9 %) |
+///
+/// Trellis buys 18 % at 3.5× the time (about 20× with SIMD, per crates.md), so it stays off.
+/// Huffman optimisation costs about 14 % here (about 2× of a SIMD encode's few
+/// milliseconds) for 1.4 % fewer bytes on every delivery; sharp enables it by default too.
 mod jpeg {
     use super::*;
     use mozjpeg::{ColorSpace, Compress, Marker};
@@ -267,7 +279,10 @@ mod jpeg {
             if data.len() > MAX_SEGMENT {
                 return Err(encode_error(
                     FORMAT,
-                    format!("EXIF block of {} bytes does not fit one APP1 segment", exif.len()),
+                    format!(
+                        "EXIF block of {} bytes does not fit one APP1 segment",
+                        exif.len()
+                    ),
                 ));
             }
             out.push((Marker::APP(1), data));
@@ -292,7 +307,10 @@ mod jpeg {
             let count = u8::try_from(chunks.len()).map_err(|_| {
                 encode_error(
                     FORMAT,
-                    format!("ICC profile of {} bytes needs more than 255 APP2 segments", icc.len()),
+                    format!(
+                        "ICC profile of {} bytes needs more than 255 APP2 segments",
+                        icc.len()
+                    ),
                 )
             })?;
             for (i, chunk) in chunks.enumerate() {
@@ -446,7 +464,7 @@ mod webp {
             Ok(Err(e)) => return Err(encode_error(FORMAT, e)),
             Err(payload) => return Err(encode_error(FORMAT, panic_message(payload.as_ref()))),
         };
-        if opts.metadata.is_empty() || block_count(&opts.metadata) == 0 {
+        if block_count(&opts.metadata) == 0 {
             return Ok(simple);
         }
         container(&simple, w, h, &opts.metadata)

@@ -180,7 +180,12 @@ fn png_chunks(b: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
         let mut crc = flate2::Crc::new();
         crc.update(&b[pos + 4..pos + 8 + len]);
         let stored = u32::from_be_bytes(b[pos + 8 + len..pos + 12 + len].try_into().unwrap());
-        assert_eq!(crc.sum(), stored, "CRC of {}", String::from_utf8_lossy(&kind));
+        assert_eq!(
+            crc.sum(),
+            stored,
+            "CRC of {}",
+            String::from_utf8_lossy(&kind)
+        );
         out.push((kind, data));
         pos += 12 + len;
     }
@@ -223,7 +228,10 @@ fn jpeg_round_trip_q80_keeps_size_and_psnr() {
     for frame in [gradient(97, 61, PixelLayout::Rgb8), quadrants(96, 64)] {
         let bytes = encode(&frame, &opts(OutputFormat::Jpeg)).unwrap();
         let (w, h, c, px) = decode_jpeg(&bytes);
-        assert_eq!((w, h, c), (frame.width() as usize, frame.height() as usize, 3));
+        assert_eq!(
+            (w, h, c),
+            (frame.width() as usize, frame.height() as usize, 3)
+        );
         let p = psnr(frame.data(), &px);
         assert!(p > 30.0, "PSNR {p:.2} dB");
     }
@@ -437,7 +445,11 @@ fn png_is_bit_exact_for_all_layouts_and_levels() {
             let img = decode_image(&bytes);
             assert_eq!((img.width(), img.height()), (53, 29));
             assert_eq!(img.color(), color, "{layout:?}");
-            assert_eq!(img.as_bytes(), frame.data(), "{layout:?} {png_compression:?}");
+            assert_eq!(
+                img.as_bytes(),
+                frame.data(),
+                "{layout:?} {png_compression:?}"
+            );
         }
     }
 }
@@ -460,7 +472,10 @@ fn png_embeds_exactly_the_given_metadata() {
     assert_eq!(kinds.last().map(String::as_str), Some("IEND"));
     let first_idat = kinds.iter().position(|k| k == "IDAT").unwrap();
     for k in ["iCCP", "eXIf", "iTXt"] {
-        let at = kinds.iter().position(|x| x == k).unwrap_or_else(|| panic!("{k}"));
+        let at = kinds
+            .iter()
+            .position(|x| x == k)
+            .unwrap_or_else(|| panic!("{k}"));
         assert!(at < first_idat, "{k} before IDAT");
     }
     let exif = &chunks.iter().find(|(k, _)| k == b"eXIf").unwrap().1;
