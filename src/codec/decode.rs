@@ -321,7 +321,6 @@ mod jpeg {
         pub precision: u8,
         pub width: u32,
         pub height: u32,
-        pub components: u8,
         /// The APP14 Adobe transform byte, when an Adobe segment is present.
         pub adobe: Option<u8>,
         /// EXIF as TIFF (without `Exif\0\0`).
@@ -423,11 +422,8 @@ mod jpeg {
         }
         let mut info = Info::default();
         let mut pos = 2usize;
-        loop {
-            // Next marker: skip to 0xFF, then over fill bytes.
-            let Some(off) = b.get(pos..).and_then(|s| s.iter().position(|&x| x == 0xFF)) else {
-                break;
-            };
+        // Next marker: skip to 0xFF, then over fill bytes.
+        while let Some(off) = b.get(pos..).and_then(|s| s.iter().position(|&x| x == 0xFF)) {
             pos += off;
             while b.get(pos) == Some(&0xFF) {
                 pos += 1;
@@ -449,17 +445,14 @@ mod jpeg {
             let complete = seg_end <= b.len();
             pos = seg_end;
             match m {
-                m if is_sof(m) => {
-                    if info.sof.is_none() {
-                        if seg.len() < 6 {
-                            return Err(undecodable(f, "truncated frame header"));
-                        }
-                        info.sof = Some(m);
-                        info.precision = seg.first().copied().unwrap_or(0);
-                        info.height = be16(seg, 1).map(u32::from).unwrap_or(0);
-                        info.width = be16(seg, 3).map(u32::from).unwrap_or(0);
-                        info.components = seg.get(5).copied().unwrap_or(0);
+                m if is_sof(m) && info.sof.is_none() => {
+                    if seg.len() < 6 {
+                        return Err(undecodable(f, "truncated frame header"));
                     }
+                    info.sof = Some(m);
+                    info.precision = seg.first().copied().unwrap_or(0);
+                    info.height = be16(seg, 1).map(u32::from).unwrap_or(0);
+                    info.width = be16(seg, 3).map(u32::from).unwrap_or(0);
                 }
                 0xE1 if complete => {
                     if let Some(rest) = seg.strip_prefix(b"Exif\0") {
@@ -484,10 +477,8 @@ mod jpeg {
                         }
                     }
                 }
-                0xEE if complete => {
-                    if seg.starts_with(b"Adobe") {
-                        info.adobe = Some(seg.get(11).copied().unwrap_or(0));
-                    }
+                0xEE if complete && seg.starts_with(b"Adobe") => {
+                    info.adobe = Some(seg.get(11).copied().unwrap_or(0));
                 }
                 0xDA => {
                     if info.sof.is_none() {

@@ -236,6 +236,10 @@ fn jpeg_with_restart_markers_decodes() {
             n.contains("restart") && !n.contains("arith")
         })
         .collect();
+    assert!(
+        !files.is_empty(),
+        "no restart-marker JPEG in the corpus half"
+    );
     for p in &files {
         let b = std::fs::read(p).unwrap();
         // The file really uses restart intervals (a DRI marker).
@@ -343,8 +347,21 @@ fn corpus_orientation_files_report_their_orientation() {
             let b = std::fs::read(&p).unwrap();
             let h = read_header(&b, format, &lim()).unwrap();
             assert_eq!(h.orientation, want, "{n}");
-            let d = dec(&b, format);
+            let with_md = DecodeOptions {
+                min_size: None,
+                want_metadata: true,
+            };
+            let d = decode(&b, format, &with_md, &lim()).unwrap();
             assert_eq!(d.orientation, want, "{n}");
+            if format != InputFormat::Tiff {
+                // The EXIF block comes back as bare TIFF (Pillow's WebP `Exif\0\0` prefix
+                // stripped).
+                let exif = d.metadata.exif.as_deref().unwrap();
+                assert!(
+                    exif.starts_with(b"II*\0") || exif.starts_with(b"MM\0*"),
+                    "{n}"
+                );
+            }
             assert_eq!((d.frame.width(), d.frame.height()), (h.width, h.height));
             checked += 1;
         }
@@ -846,6 +863,13 @@ fn odd_corpus_never_panics() {
                     (d.frame.width(), d.frame.height()),
                     (h.width, h.height),
                     "{p:?}"
+                );
+            }
+            if std::env::var_os("PIXFORM_CORPUS_LOG").is_some() {
+                eprintln!(
+                    "{}: {:?}",
+                    file_name(&p),
+                    d.as_ref().map(|d| d.frame.clone())
                 );
             }
             if let Err(e) = &d {
