@@ -177,6 +177,12 @@ pub struct Size {
 }
 
 impl Size {
+    /// The smallest size, 1×1.
+    pub const MIN: Size = Size {
+        width: 1,
+        height: 1,
+    };
+
     /// A size, or `None` when a side is 0.
     pub fn new(width: u32, height: u32) -> Option<Self> {
         (width > 0 && height > 0).then_some(Size { width, height })

@@ -141,8 +141,14 @@ fn parse(engine: &Engine, text: &str) -> FfiResult<Transform> {
     } else {
         Mode::Lenient
     };
-    crate::spec::parse(text, &ParseOptions { mode })
-        .map_err(|e| FfiError::from(crate::Error::from(e)))
+    crate::spec::parse(
+        text,
+        &ParseOptions {
+            mode,
+            ..ParseOptions::default()
+        },
+    )
+    .map_err(|e| FfiError::from(crate::Error::from(e)))
 }
 
 /// The shared body of the two transform calls.
