@@ -119,7 +119,12 @@ fn format_for_extension(path: &Path) -> Option<Format> {
     })
 }
 
-fn convert(input: &Path, transform: &str, output: &Path, accept: Option<&str>) -> Result<(), Failure> {
+fn convert(
+    input: &Path,
+    transform: &str,
+    output: &Path,
+    accept: Option<&str>,
+) -> Result<(), Failure> {
     let bytes = std::fs::read(input).map_err(|e| io_failure(input, e))?;
     let mut config = Config::default();
     let probe = Engine::new(config.clone());
@@ -150,8 +155,16 @@ const DEMO: &[(&str, &str, Option<&str>)] = &[
     ("thumb-fit", "w-300,h-300,c-at_max", None),
     ("square-crop", "w-400,h-400", None),
     ("pad-resize", "w-500,h-500,cm-pad_resize,bg-F3F0E8", None),
-    ("extract-corner", "w-600,h-300,cm-extract,fo-bottom_right", None),
-    ("webp-for-chrome", "w-800,f-auto", Some("image/avif,image/webp,*/*")),
+    (
+        "extract-corner",
+        "w-600,h-300,cm-extract,fo-bottom_right",
+        None,
+    ),
+    (
+        "webp-for-chrome",
+        "w-800,f-auto",
+        Some("image/avif,image/webp,*/*"),
+    ),
     ("rotate-grayscale", "w-480:rt-90,e-grayscale", None),
     ("rounded-border", "w-400,h-400,r-max,f-png:b-8_FFFFFF", None),
     ("progressive-q60", "w-1000,q-60,pr-true", None),
@@ -162,8 +175,14 @@ fn demo() -> Result<(), Failure> {
     let dir = PathBuf::from("pixform-demo");
     std::fs::create_dir_all(&dir).map_err(|e| io_failure(&dir, e))?;
     let engine = Engine::default();
-    println!("pixform {} — demo on the bundled 1600x900 CC0 photo", env!("CARGO_PKG_VERSION"));
-    println!("{:<18} {:<40} {:>10} {:>6} {:>9} {:>8}", "name", "transformation", "size", "format", "bytes", "ms");
+    println!(
+        "pixform {} — demo on the bundled 1600x900 CC0 photo",
+        env!("CARGO_PKG_VERSION")
+    );
+    println!(
+        "{:<18} {:<40} {:>10} {:>6} {:>9} {:>8}",
+        "name", "transformation", "size", "format", "bytes", "ms"
+    );
     for (name, transform, accept) in DEMO {
         let t: Transform = engine.parse(transform)?;
         let mut request = Request::default();
