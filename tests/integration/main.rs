@@ -1,5 +1,6 @@
 //! One integration-test binary, one module per area.
 
+mod bombs;
 mod codec;
 mod corpus;
 mod encode;

@@ -1,0 +1,1 @@
+//! Integration tests: decompression bombs and hostile headers.
