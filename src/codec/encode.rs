@@ -1,4 +1,4 @@
-//! Encoding a [`Frame`](crate::Frame) to JPEG, PNG, WebP, AVIF or GIF.
+//! Encoding a [`Frame`] to JPEG, PNG, WebP, AVIF or GIF.
 
 /// JPEG chroma subsampling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
