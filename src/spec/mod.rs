@@ -161,7 +161,8 @@ pub struct SpecError {
 }
 
 impl SpecError {
-    pub(crate) fn new(
+    /// An error of `kind` at byte `offset`; `token` is cut to 80 characters.
+    pub fn new(
         kind: SpecErrorKind,
         offset: usize,
         token: &str,

@@ -1,7 +1,9 @@
 //! Expansion of named transformations (`n-name`).
 
 use super::types::*;
-use super::{parse, Mode, NamedTransforms, ParseOptions, SpecError, SpecErrorKind as K, SpecLimits};
+use super::{
+    parse, Mode, NamedTransforms, ParseOptions, SpecError, SpecErrorKind as K, SpecLimits,
+};
 
 impl Transform {
     /// Replaces every `n-name` (at any depth: in steps, layers and if-branches) with the
@@ -167,8 +169,15 @@ fn merge(dst: &mut StepParams, src: StepParams, name: &str) -> Result<(), SpecEr
             }
         )*};
     }
-    let StepParams { layers, unknown, grayscale, contrast, .. } = &src;
-    let (layers, unknown, grayscale, contrast) = (layers.clone(), unknown.clone(), *grayscale, *contrast);
+    let StepParams {
+        layers,
+        unknown,
+        grayscale,
+        contrast,
+        ..
+    } = &src;
+    let (layers, unknown, grayscale, contrast) =
+        (layers.clone(), unknown.clone(), *grayscale, *contrast);
     if grayscale {
         if dst.grayscale {
             return Err(dup("e-grayscale"));

@@ -296,7 +296,9 @@ impl<'s> Parser<'s, '_> {
                         }
                         if !ctx.accepts(term) {
                             let why = match term {
-                                Term::LEnd => "`l-end` without an open l-image/l-text in this chain",
+                                Term::LEnd => {
+                                    "`l-end` without an open l-image/l-text in this chain"
+                                }
                                 Term::IfElse => "`if-else` outside an if-block",
                                 Term::IfEnd => "`if-end` without an open if-block in this chain",
                             };
@@ -363,7 +365,8 @@ impl<'s> Parser<'s, '_> {
                 self.steps += 1;
                 if self.steps > self.opts.limits.max_steps {
                     let t = self.peek().or(self.toks.last().copied());
-                    let (off, tok) = t.map_or((0, ""), |t| (self.src.offset(t.start), self.text(t)));
+                    let (off, tok) =
+                        t.map_or((0, ""), |t| (self.src.offset(t.start), self.text(t)));
                     return Err(SpecError::new(
                         K::Limit,
                         off,
@@ -407,13 +410,7 @@ impl<'s> Parser<'s, '_> {
         let steps = self.chain(Ctx::Layer, inner, Some(&mut acc))?;
         match self.peek() {
             Some(t) if self.text(t) == "l-end" => self.pos += 1,
-            _ => {
-                return Err(self.err(
-                    K::Syntax,
-                    open,
-                    "this layer is not closed by `l-end`",
-                ))
-            }
+            _ => return Err(self.err(K::Syntax, open, "this layer is not closed by `l-end`")),
         }
         let pos = &acc.position;
         if pos.lx.is_some() && pos.lxc.is_some() {
@@ -501,8 +498,12 @@ impl<'s> Parser<'s, '_> {
     /// Free text: percent-decoded in path/bare form.
     fn text_value(&self, t: Tok, key: &str, val: &str) -> Result<String, SpecError> {
         if self.src.decode_values {
-            lex::decode_value(val, self.src.offset(t.start + key.len() + 1))
-                .map_err(|e| SpecError { token: self.text(t).to_owned(), ..e })
+            lex::decode_value(val, self.src.offset(t.start + key.len() + 1)).map_err(|e| {
+                SpecError {
+                    token: self.text(t).to_owned(),
+                    ..e
+                }
+            })
         } else {
             Ok(val.to_owned())
         }
@@ -566,7 +567,7 @@ impl<'s> Parser<'s, '_> {
                 };
                 return Err(self.err(K::Misplaced, t, why));
             };
-            let text_only = matches!(key, "fs" | "ff" | "co" | "ia" | "pa" | "al" | "tg" | "lh");
+            let text_only = matches!(key, "fs" | "ff" | "co" | "ia" | "pa" | "tg" | "lh");
             if text_only && acc.kind == LayerKind::Image {
                 return Err(self.err(
                     K::Misplaced,
@@ -597,7 +598,9 @@ impl<'s> Parser<'s, '_> {
                     }
                     let s = self.text_value(t, key, val)?;
                     if !v::is_base64(&s) {
-                        return Err(inv("expected URL-encoded base64 (A–Z a–z 0–9 + / = - _)".into()));
+                        return Err(inv(
+                            "expected URL-encoded base64 (A–Z a–z 0–9 + / = - _)".into()
+                        ));
                     }
                     acc.base64 = Some(s);
                 }
@@ -644,7 +647,8 @@ impl<'s> Parser<'s, '_> {
             ),
             "q" => set!(
                 p.quality,
-                v::u8_in(need()?, 1, 100, "quality").map(|q| Quality::new(q).unwrap_or(Quality::DEFAULT))
+                v::u8_in(need()?, 1, 100, "quality")
+                    .map(|q| Quality::new(q).unwrap_or(Quality::DEFAULT))
             ),
             "f" => {
                 let val = need()?;
@@ -674,7 +678,10 @@ impl<'s> Parser<'s, '_> {
                     if v::is_valid_name(val) {
                         Ok(val.to_owned())
                     } else {
-                        Err("a named transformation's name uses letters, digits and `_` only".into())
+                        Err(
+                            "a named transformation's name uses letters, digits and `_` only"
+                                .into(),
+                        )
                     }
                 )
             }

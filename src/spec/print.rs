@@ -502,10 +502,7 @@ fn layer(out: &mut String, l: &Layer) {
         LayerKind::Image => "l-image",
         LayerKind::Text => "l-text",
     });
-    let mut it = Items {
-        out,
-        first: false,
-    };
+    let mut it = Items { out, first: false };
     match &l.input {
         Some(LayerInput::Plain(s)) => {
             let o = it.key("i-");

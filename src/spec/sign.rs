@@ -4,7 +4,7 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 /// The expiry ImageKit signs when a URL never expires.
-pub const NEVER: u64 = 9_999_999_999;
+pub(crate) const NEVER: u64 = 9_999_999_999;
 
 /// Why a signed URL does not verify.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,7 +50,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     s.as_bytes()

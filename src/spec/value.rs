@@ -127,8 +127,7 @@ pub(crate) fn expr(s: &str, max: usize) -> VResult<Expr> {
     let mut parts = s.split('_');
     let first = parts.next().and_then(operand).ok_or_else(bad)?;
     let mut rest = Vec::new();
-    loop {
-        let Some(o) = parts.next() else { break };
+    while let Some(o) = parts.next() {
         let o = op(o).ok_or_else(bad)?;
         let x = parts.next().and_then(operand).ok_or_else(bad)?;
         if rest.len() + 2 > max {
@@ -223,14 +222,19 @@ pub(crate) fn crop(s: &str) -> VResult<Crop> {
         "at_max" => Crop::AtMax,
         "at_max_enlarge" => Crop::AtMaxEnlarge,
         "at_least" => Crop::AtLeast,
-        "pad_resize" | "pad_resize_no_enlarge" | "extract" | "pad_extract"
+        "pad_resize"
+        | "pad_resize_no_enlarge"
+        | "extract"
+        | "pad_extract"
         | "pad_extract_no_shrink" => {
             return Err(format!("`{s}` is a crop mode: write `cm-{s}`"));
         }
         _ => {
-            return Err("expected maintain_ratio, maintain_ratio_no_enlarge, force, at_max, \
+            return Err(
+                "expected maintain_ratio, maintain_ratio_no_enlarge, force, at_max, \
                  at_max_enlarge or at_least"
-                .into())
+                    .into(),
+            )
         }
     })
 }
@@ -243,9 +247,11 @@ pub(crate) fn crop_mode(s: &str) -> VResult<CropMode> {
         "pad_extract" => CropMode::PadExtract,
         "pad_extract_no_shrink" => CropMode::PadExtractNoShrink,
         _ => {
-            return Err("expected pad_resize, pad_resize_no_enlarge, extract, pad_extract or \
+            return Err(
+                "expected pad_resize, pad_resize_no_enlarge, extract, pad_extract or \
                  pad_extract_no_shrink"
-                .into())
+                    .into(),
+            )
         }
     })
 }
@@ -425,8 +431,9 @@ pub(crate) fn color(s: &str) -> VResult<Color> {
                 let alpha = a.parse::<u8>().unwrap_or(0);
                 return Ok(Color::Rgba(c, alpha));
             }
-            return Err("the last two characters of an 8-digit colour are a decimal opacity 00–99"
-                .into());
+            return Err(
+                "the last two characters of an 8-digit colour are a decimal opacity 00–99".into(),
+            );
         }
     }
     if s.len() <= 20 {
@@ -586,17 +593,18 @@ pub(crate) fn page(s: &str) -> VResult<PageSelect> {
 
 /// Splits `k1-v1_k2-v2…` into sub-params. A piece that does not start with a known
 /// `key-` continues the previous value (`sp-bh_div_2`, `ld-top_right`).
-pub(crate) fn subparams<'a>(s: &'a str, keys: &[&'static str]) -> VResult<Vec<(&'static str, &'a str)>> {
+pub(crate) fn subparams<'a>(
+    s: &'a str,
+    keys: &[&'static str],
+) -> VResult<Vec<(&'static str, &'a str)>> {
     let mut out: Vec<(&'static str, usize, usize)> = Vec::new();
     let mut pos = 0;
     for piece in s.split('_') {
         let start = pos;
         pos += piece.len() + 1;
-        let key = keys.iter().find(|k| {
-            piece
-                .strip_prefix(**k)
-                .is_some_and(|r| r.starts_with('-'))
-        });
+        let key = keys
+            .iter()
+            .find(|k| piece.strip_prefix(**k).is_some_and(|r| r.starts_with('-')));
         match (key, out.last_mut()) {
             (Some(k), _) => {
                 if out.iter().any(|(o, _, _)| o == k) {
@@ -853,7 +861,8 @@ pub(crate) fn condition(s: &str, max_clauses: usize) -> VResult<Condition> {
     let mut parts = s.split('_');
     loop {
         let prop = parts.next().ok_or_else(|| bad("missing property"))?;
-        let property = cond_property(prop).ok_or_else(|| bad(&format!("`{prop}` is not a property")))?;
+        let property =
+            cond_property(prop).ok_or_else(|| bad(&format!("`{prop}` is not a property")))?;
         let o = parts.next().ok_or_else(|| bad("missing operator"))?;
         let op = compare_op(o).ok_or_else(|| bad(&format!("`{o}` is not an operator")))?;
         let v = parts.next().ok_or_else(|| bad("missing value"))?;
@@ -864,13 +873,15 @@ pub(crate) fn condition(s: &str, max_clauses: usize) -> VResult<Condition> {
                     _ => return Err(bad(&format!("`{v}` is not a ratio W-H"))),
                 }
             }
-            _ => CondValue::Number(
-                number(v).ok_or_else(|| bad(&format!("`{v}` is not a number")))?,
-            ),
+            _ => {
+                CondValue::Number(number(v).ok_or_else(|| bad(&format!("`{v}` is not a number")))?)
+            }
         };
         clauses += 1;
         if clauses > max_clauses {
-            return Err(format!("a condition may have at most {max_clauses} clauses"));
+            return Err(format!(
+                "a condition may have at most {max_clauses} clauses"
+            ));
         }
         let clause = Clause {
             property,
