@@ -14,6 +14,17 @@
 //! allocates in proportion to the input (the inflater's state is of constant size), and no
 //! input can make the sniffer panic.
 //!
+//! # Animation
+//!
+//! `animated` is `Some(true)` for a GIF with a second image descriptor, a PNG with `acTL`
+//! (more than one frame) before the first `IDAT`, a WebP with the VP8X animation flag or an
+//! `ANIM`/`ANMF` chunk, an AVIF/HEIF whose major brand is a sequence brand (`avis`, `msf1`,
+//! `hevc`, …). It is `Some(false)` when the structure shows a still image (GIF trailer after one
+//! image, `IDAT` first, `VP8 `/`VP8L` first, no sequence brand at all). It is `None` when the
+//! deciding part lies beyond the prefix (a GIF whose first frame is larger than the prefix:
+//! `None`, not `Some(false)`), when a sequence brand is only among the compatible brands (a
+//! still item may sit next to the sequence), for JPEG XL and SVG, and for non-image kinds.
+//!
 //! # Order
 //!
 //! Binary signatures at offset 0 come first (JPEG, PNG, GIF, RIFF, ISO-BMFF, JPEG XL, TIFF,
@@ -781,7 +792,7 @@ fn iso_bmff(h: &[u8]) -> Option<MediaType> {
     let compat: &[u8] = h.get(header + 8..compat_end).unwrap_or(&[]);
     let compatible = || compat.chunks_exact(4);
     let has = |set: &[&[u8; 4]]| compatible().any(|b| set.iter().any(|s| b == s.as_slice()));
-    let is = |b: &[u8; 4], set: &[&[u8; 4]]| set.iter().any(|s| *s == b);
+    let is = |b: &[u8; 4], set: &[&[u8; 4]]| set.contains(&b);
 
     const AVIF: &[&[u8; 4]] = &[b"avif", b"avis"];
     const HEVC: &[&[u8; 4]] = &[
@@ -946,15 +957,33 @@ fn php(h: &[u8]) -> Option<MediaType> {
     let body = h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h);
     let trimmed = skip_ws(body, 0);
     let short_tag = body.get(trimmed..).is_some_and(|t| t.starts_with(b"<?="));
-    let open_tag = h.windows(5).any(|w| w.eq_ignore_ascii_case(b"<?php"));
-    (short_tag || open_tag).then(|| MediaType::of(Kind::Php))
+    (short_tag || has_php_open_tag(h)).then(|| MediaType::of(Kind::Php))
 }
 
-fn skip_ws(h: &[u8], mut i: usize) -> usize {
-    while h.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
-        i += 1;
+/// Whether `<?php` (any case) occurs in `h`; jumps from `<` to `<`.
+fn has_php_open_tag(h: &[u8]) -> bool {
+    let mut rest = h;
+    while let Some(p) = rest.iter().position(|&b| b == b'<') {
+        let Some(tail) = rest.get(p..) else {
+            return false;
+        };
+        if starts_ci(tail, b"<?php") {
+            return true;
+        }
+        rest = tail.get(1..).unwrap_or(&[]);
     }
-    i
+    false
+}
+
+/// The index of the first non-whitespace byte at or after `i` (`h.len()` if none).
+fn skip_ws(h: &[u8], i: usize) -> usize {
+    match h.get(i..) {
+        Some(rest) => rest
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map_or(h.len(), |p| i + p),
+        None => i,
+    }
 }
 
 /// HTML elements that, as the first element of a document, make it HTML.
