@@ -10,6 +10,9 @@ use crate::error::{Error, Result};
 /// Bits looked up at once in the fast Huffman tables.
 pub(crate) const FAST_BITS: u32 = 10;
 const FAST_SIZE: usize = 1 << FAST_BITS;
+/// Bits looked up at once in the multi-symbol AC skip table.
+pub(crate) const MULTI_BITS: u32 = 12;
+const MULTI_SIZE: usize = 1 << MULTI_BITS;
 
 /// Bits one decode step may consume: a code (≤ 16) plus its extra bits (≤ 15).
 const MAX_STEP: u32 = 31;
@@ -38,6 +41,11 @@ pub(crate) struct HuffTable {
     /// `consumed` = code length + extra bits and `advance` is how far the coefficient index
     /// moves (0 = end of block); 0 for codes longer than `FAST_BITS`.
     fast_skip: Box<[u16; FAST_SIZE]>,
+    /// AC skipping, several symbols at once: indexed by the next `MULTI_BITS` bits:
+    /// `consumed | check << 4 | eob << 11` for the longest run of whole symbols (code and
+    /// extra bits) that fits, where `check` is the coefficient advance (plus one when the
+    /// run ends with an end-of-block); 0 when not even one symbol fits.
+    multi: Box<[u16; MULTI_SIZE]>,
     /// Largest code of each length (index 1..=16), -1 when none.
     maxcode: [i32; 18],
     /// `values` index of the first code of each length minus that code.
@@ -109,9 +117,11 @@ impl HuffTable {
             code <<= 1;
         }
         maxcode[17] = i32::MAX;
+        let multi = build_multi(&fast_sym);
         Ok(HuffTable {
             fast_sym,
             fast_skip,
+            multi,
             maxcode,
             delta,
             values,
@@ -135,6 +145,51 @@ impl HuffTable {
         }
         (16, 0)
     }
+}
+
+/// Builds the multi-symbol AC skip table from the single-symbol one.
+fn build_multi(fast_sym: &[u16; FAST_SIZE]) -> Box<[u16; MULTI_SIZE]> {
+    let mut multi = Box::new([0u16; MULTI_SIZE]);
+    for (pattern, slot) in multi.iter_mut().enumerate() {
+        let mut used = 0u32;
+        let mut check = 0u32;
+        let mut eob = false;
+        while used < MULTI_BITS && !eob {
+            // The next FAST_BITS bits of the pattern after `used` (zero-filled).
+            let rest = ((pattern as u32) << used) & ((1 << MULTI_BITS) - 1);
+            let idx = (rest >> (MULTI_BITS - FAST_BITS)) as usize;
+            let e = fast_sym.get(idx).copied().unwrap_or(0);
+            if e == 0 {
+                break;
+            }
+            let len = u32::from(e & 31);
+            let sym = u32::from(e >> 8);
+            let (r, s) = (sym >> 4, sym & 15);
+            if used + len + s > MULTI_BITS {
+                break;
+            }
+            let add = if s == 0 {
+                if r == 15 {
+                    16
+                } else {
+                    eob = true;
+                    1
+                }
+            } else {
+                r + 1
+            };
+            if check + add > 64 {
+                eob = false;
+                break;
+            }
+            used += len + s;
+            check += add;
+        }
+        if used > 0 {
+            *slot = (used | check << 4 | u32::from(eob) << 11) as u16;
+        }
+    }
+    multi
 }
 
 /// Reads bits from one entropy-coded segment.
@@ -174,11 +229,6 @@ impl<'a> BitReader<'a> {
     #[inline(always)]
     pub(crate) fn overrun(&self) -> bool {
         self.fake > u64::from(self.nbits)
-    }
-
-    /// Whether the reader stopped at a marker or at the end of the input.
-    pub(crate) fn stopped(&self) -> bool {
-        self.stopped
     }
 
     /// Forgets buffered bits and moves to `pos` (after a restart marker).
@@ -293,33 +343,58 @@ impl<'a> BitReader<'a> {
     /// Skips the 63 AC coefficients of one baseline block.
     #[inline(always)]
     pub(crate) fn skip_ac(&mut self, t: &HuffTable) {
+        let multi: &[u16; MULTI_SIZE] = &t.multi;
+        let single: &[u16; FAST_SIZE] = &t.fast_skip;
         let mut k: u32 = 1;
-        while k < 64 {
-            self.ensure();
-            let e = t.fast_skip[(self.acc >> (64 - FAST_BITS)) as usize];
-            if e != 0 {
-                self.consume(u32::from(e & 31));
-                let adv = u32::from(e >> 5);
-                if adv == 0 {
-                    return;
+        let mut acc = self.acc;
+        let mut nbits = self.nbits;
+        loop {
+            if nbits <= MAX_STEP {
+                self.acc = acc;
+                self.nbits = nbits;
+                self.refill();
+                acc = self.acc;
+                nbits = self.nbits;
+            }
+            let e = u32::from(multi[(acc >> (64 - MULTI_BITS)) as usize]);
+            let check = (e >> 4) & 127;
+            if e != 0 && k + check <= 64 {
+                let n = e & 15;
+                acc <<= n;
+                nbits -= n;
+                k += check + ((e >> 5) & 64);
+                if k >= 64 {
+                    break;
                 }
-                k += adv;
+                continue;
+            }
+            // One symbol (`k` is near the end of the block, or a long code).
+            let e = single[(acc >> (64 - FAST_BITS)) as usize];
+            let (n, adv) = if e != 0 {
+                (u32::from(e & 31), u32::from(e >> 5))
             } else {
-                let (len, sym) = t.slow(self.acc);
-                self.consume(len);
-                let r = sym >> 4;
-                let s = sym & 15;
-                if s == 0 {
-                    if r != 15 {
-                        return;
-                    }
-                    k += 16;
-                } else {
-                    self.consume(s);
-                    k += r + 1;
-                }
+                let (len, sym) = t.slow(acc);
+                let (r, s) = (sym >> 4, sym & 15);
+                let adv = match (r, s) {
+                    (15, 0) => 16,
+                    (_, 0) => 0,
+                    _ => r + 1,
+                };
+                (len + s, adv)
+            };
+            // n ≤ 31 < nbits.
+            acc <<= n & 63;
+            nbits = nbits.saturating_sub(n);
+            if adv == 0 {
+                break;
+            }
+            k += adv;
+            if k >= 64 {
+                break;
             }
         }
+        self.acc = acc;
+        self.nbits = nbits;
     }
 }
 
@@ -345,7 +420,7 @@ mod tests {
         assert!(!r.overrun());
         assert_eq!(r.bits(8), 0);
         assert!(r.overrun());
-        assert!(r.stopped());
+        assert!(r.stopped);
         assert_eq!(r.pos(), 4);
     }
 

@@ -684,13 +684,19 @@ fn upsample(
     out
 }
 
-/// Per-scan decoding state.
-struct ScanState<'t> {
-    /// Tables per scan component (the DC table; the AC table for baseline).
-    dc: Vec<Option<&'t HuffTable>>,
-    ac: Vec<Option<&'t HuffTable>>,
-    preds: [i32; 4],
+/// One block of an MCU, resolved for decoding.
+struct BlockPlan<'t> {
+    /// Scan component (index into the scan's component list).
+    k: usize,
+    dc: Option<&'t HuffTable>,
+    ac: Option<&'t HuffTable>,
+    /// Offset of the block from its MCU's first block, in the component's grid.
+    off: usize,
 }
+
+const MODE_BASELINE: u8 = 0;
+const MODE_DC_FIRST: u8 = 1;
+const MODE_DC_REFINE: u8 = 2;
 
 /// Decodes one DC-carrying scan into the frame's DC grids; returns where its entropy-coded
 /// data ends (the reader's position).
@@ -705,40 +711,37 @@ fn decode_scan(
     dc_tables: &[Option<HuffTable>; 4],
     ac_tables: &[Option<HuffTable>; 4],
 ) -> Result<usize> {
-    let mut st = ScanState {
-        dc: scomps.iter().map(|s| dc_tables[s.td].as_ref()).collect(),
-        ac: scomps.iter().map(|s| ac_tables[s.ta].as_ref()).collect(),
-        preds: [0; 4],
-    };
-    // Blocks of one MCU: (scan component, row offset, column offset).
     let interleaved = scomps.len() > 1;
-    let mut blocks: Vec<(usize, usize, usize)> = Vec::new();
-    let (mcus_x, total) = if interleaved {
-        for (k, s) in scomps.iter().enumerate() {
-            let c = &frame.comps[s.ci];
-            for by in 0..c.v {
-                for bx in 0..c.h {
-                    blocks.push((k, by, bx));
-                }
+    let mut plan: Vec<BlockPlan<'_>> = Vec::new();
+    // Per scan component: (blocks per MCU across, down, grid width).
+    let mut geometry: Vec<(usize, usize, usize)> = Vec::new();
+    for (k, s) in scomps.iter().enumerate() {
+        let c = &frame.comps[s.ci];
+        let (h, v) = if interleaved { (c.h, c.v) } else { (1, 1) };
+        geometry.push((h, v, c.bw));
+        for by in 0..v {
+            for bx in 0..h {
+                plan.push(BlockPlan {
+                    k,
+                    dc: dc_tables[s.td].as_ref(),
+                    ac: ac_tables[s.ta].as_ref(),
+                    off: by * c.bw + bx,
+                });
             }
         }
-        if blocks.len() > 10 {
-            return Err(undecodable("more than 10 blocks per MCU"));
-        }
-        (frame.mcus_x, frame.mcus_x * frame.mcus_y)
+    }
+    if plan.len() > 10 {
+        return Err(undecodable("more than 10 blocks per MCU"));
+    }
+    let (mcus_x, mcus_y) = if interleaved {
+        (frame.mcus_x, frame.mcus_y)
     } else {
         let c = &frame.comps[scomps[0].ci];
-        blocks.push((0, 0, 0));
-        (c.nbw, c.nbw * c.nbh)
+        (c.nbw, c.nbh)
     };
-    let mut r = BitReader::new(data, pos);
-    let mut m = 0usize;
-    let mut expected_rst = 0u8;
-    let mut real = 0usize;
-    let mut insufficient = false;
     let mut comps: Vec<&mut Component> = Vec::with_capacity(scomps.len());
     {
-        // Split borrows: one &mut per scan component (they are distinct, checked in sos()).
+        // One &mut per scan component (distinct, checked in sos()).
         let mut rest: Vec<Option<&mut Component>> = frame.comps.iter_mut().map(Some).collect();
         for s in scomps {
             match rest.get_mut(s.ci).and_then(Option::take) {
@@ -747,40 +750,23 @@ fn decode_scan(
             }
         }
     }
-    while m < total {
-        if restart_interval > 0 && m > 0 && m % restart_interval == 0 {
-            let next = restart_position(data, r.pos(), expected_rst);
-            r.reset(next);
-            expected_rst = (expected_rst + 1) & 7;
-            st.preds = [0; 4];
-            insufficient = false;
-        }
-        if insufficient {
-            if restart_interval == 0 || !at_restart_marker(data, r.pos()) {
-                break;
-            }
-            m = (m / restart_interval + 1) * restart_interval;
-            continue;
-        }
-        let (mx, my) = (m % mcus_x, m / mcus_x);
-        for &(k, by, bx) in &blocks {
-            let Some(comp) = comps.get_mut(k) else {
-                continue;
-            };
-            let idx = if interleaved {
-                (my * comp.v + by) * comp.bw + mx * comp.h + bx
-            } else {
-                my * comp.bw + mx
-            };
-            decode_block(&mut r, &mut st, k, comp, idx, mode);
-        }
-        if r.overrun() {
-            insufficient = true;
-        } else {
-            real += 1;
-        }
-        m += 1;
-    }
+    let mut job = ScanJob {
+        data,
+        reader: BitReader::new(data, pos),
+        plan: &plan,
+        geometry: &geometry,
+        comps: &mut comps,
+        mcus_x,
+        total: mcus_x * mcus_y,
+        restart_interval,
+    };
+    let real = match mode {
+        Mode::Baseline => job.run::<MODE_BASELINE>(0),
+        Mode::DcFirst(al) => job.run::<MODE_DC_FIRST>(al),
+        Mode::DcRefine(al) => job.run::<MODE_DC_REFINE>(al),
+    };
+    let total = job.total;
+    let end = job.reader.pos();
     if !matches!(mode, Mode::DcRefine(_)) {
         if real * 2 < total {
             return Err(undecodable(format!(
@@ -791,53 +777,116 @@ fn decode_scan(
             c.scanned = true;
         }
     }
-    Ok(r.pos())
+    Ok(end)
+}
+
+/// The state of one scan being decoded.
+struct ScanJob<'a, 'p, 't> {
+    data: &'a [u8],
+    reader: BitReader<'a>,
+    plan: &'p [BlockPlan<'t>],
+    geometry: &'p [(usize, usize, usize)],
+    comps: &'p mut [&'a mut Component],
+    mcus_x: usize,
+    total: usize,
+    restart_interval: usize,
+}
+
+impl ScanJob<'_, '_, '_> {
+    /// Decodes the MCUs; returns how many were decoded from real data.
+    fn run<const MODE: u8>(&mut self, al: u8) -> usize {
+        let ri = self.restart_interval;
+        let mut preds = [0i32; 4];
+        let mut expected_rst = 0u8;
+        let mut real = 0usize;
+        let mut insufficient = false;
+        let mut m = 0usize;
+        let (mut mx, mut my) = (0usize, 0usize);
+        let mut to_restart = ri;
+        // Grid offset of the current MCU's first block, per scan component.
+        let mut base = [0usize; 4];
+        while m < self.total {
+            if ri > 0 {
+                if to_restart == 0 {
+                    let next = restart_position(self.data, self.reader.pos(), expected_rst);
+                    self.reader.reset(next);
+                    expected_rst = (expected_rst + 1) & 7;
+                    preds = [0; 4];
+                    insufficient = false;
+                    to_restart = ri;
+                }
+                to_restart -= 1;
+            }
+            if insufficient {
+                if ri == 0 || !at_restart_marker(self.data, self.reader.pos()) {
+                    break;
+                }
+                // Nothing more in this interval: jump to its end.
+                m += to_restart + 1;
+                to_restart = 0;
+                (mx, my) = (m % self.mcus_x, m / self.mcus_x);
+                continue;
+            }
+            for (k, &(h, v, bw)) in self.geometry.iter().enumerate() {
+                if let Some(b) = base.get_mut(k) {
+                    *b = my * v * bw + mx * h;
+                }
+            }
+            for b in self.plan {
+                let k = b.k & 3;
+                let Some(comp) = self.comps.get_mut(k) else {
+                    continue;
+                };
+                let idx = base[k] + b.off;
+                let r = &mut self.reader;
+                match MODE {
+                    MODE_BASELINE => {
+                        let (Some(dct), Some(act)) = (b.dc, b.ac) else {
+                            continue;
+                        };
+                        let p = preds[k].wrapping_add(r.dc_diff(dct));
+                        r.skip_ac(act);
+                        preds[k] = p;
+                        if let Some(slot) = comp.dc.get_mut(idx) {
+                            *slot = p as i16;
+                        }
+                    }
+                    MODE_DC_FIRST => {
+                        let Some(dct) = b.dc else {
+                            continue;
+                        };
+                        let p = preds[k].wrapping_add(r.dc_diff(dct));
+                        preds[k] = p;
+                        if let Some(slot) = comp.dc.get_mut(idx) {
+                            *slot = p.wrapping_shl(u32::from(al)) as i16;
+                        }
+                    }
+                    _ => {
+                        if r.bits(1) != 0 {
+                            if let Some(slot) = comp.dc.get_mut(idx) {
+                                *slot |= 1i16.wrapping_shl(u32::from(al));
+                            }
+                        }
+                    }
+                }
+            }
+            if self.reader.overrun() {
+                insufficient = true;
+            } else {
+                real += 1;
+            }
+            m += 1;
+            mx += 1;
+            if mx == self.mcus_x {
+                mx = 0;
+                my += 1;
+            }
+        }
+        real
+    }
 }
 
 /// Whether the next marker at `pos` is a restart marker.
 fn at_restart_marker(data: &[u8], pos: usize) -> bool {
     matches!(next_marker(data, pos), Some((0xD0..=0xD7, ff, _)) if ff == pos)
-}
-
-#[inline(always)]
-fn decode_block(
-    r: &mut BitReader<'_>,
-    st: &mut ScanState<'_>,
-    k: usize,
-    comp: &mut Component,
-    idx: usize,
-    mode: Mode,
-) {
-    match mode {
-        Mode::Baseline => {
-            let (Some(Some(dct)), Some(Some(act))) = (st.dc.get(k), st.ac.get(k)) else {
-                return;
-            };
-            let diff = r.dc_diff(dct);
-            r.skip_ac(act);
-            let p = st.preds[k & 3].wrapping_add(diff);
-            st.preds[k & 3] = p;
-            if let Some(slot) = comp.dc.get_mut(idx) {
-                *slot = p as i16;
-            }
-        }
-        Mode::DcFirst(al) => {
-            let Some(Some(dct)) = st.dc.get(k) else {
-                return;
-            };
-            let diff = r.dc_diff(dct);
-            let p = st.preds[k & 3].wrapping_add(diff);
-            st.preds[k & 3] = p;
-            if let Some(slot) = comp.dc.get_mut(idx) {
-                *slot = p.wrapping_shl(u32::from(al)) as i16;
-            }
-        }
-        Mode::DcRefine(al) => {
-            if r.bits(1) != 0 {
-                if let Some(slot) = comp.dc.get_mut(idx) {
-                    *slot |= 1i16.wrapping_shl(u32::from(al));
-                }
-            }
-        }
-    }
 }

@@ -1,0 +1,62 @@
+//! DC-only 1/8-scale decode (`pixform::codec::jpeg_dc`) against mozjpeg's own 1/8 decode,
+//! on every JPEG of `../shared/corpus/photos`.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn photos() -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/photos");
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+                .filter_map(|p| {
+                    let name = p.file_stem()?.to_string_lossy().to_string();
+                    Some((name, std::fs::read(&p).ok()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn mozjpeg_1_8(bytes: &[u8]) -> usize {
+    std::panic::catch_unwind(|| {
+        let mut d = mozjpeg::Decompress::new_mem(bytes).ok()?;
+        d.scale(1);
+        let mut s = d.rgb().ok()?;
+        let px: Vec<u8> = s.read_scanlines().ok()?;
+        Some(px.len())
+    })
+    .ok()
+    .flatten()
+    .unwrap_or(0)
+}
+
+fn bench(c: &mut Criterion) {
+    for (name, bytes) in photos() {
+        c.bench_function(&format!("jpeg_dc/{name}"), |b| {
+            b.iter(|| {
+                let img = pixform::codec::jpeg_dc::decode_dc(black_box(&bytes), u64::MAX);
+                black_box(img.map(|i| i.map(|i| i.frame.data().len())).ok())
+            })
+        });
+        c.bench_function(&format!("jpeg_mozjpeg_1_8/{name}"), |b| {
+            b.iter(|| black_box(mozjpeg_1_8(black_box(&bytes))))
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);
