@@ -62,9 +62,22 @@ fn libs() -> &'static Path {
     })
 }
 
-/// A fresh directory for this test process.
+/// A directory for this test process under cargo's test tmpdir. Directories left by
+/// earlier runs whose process is gone are removed the first time.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pixform-c-abi-{}", std::process::id())).join(name);
+    static CLEAN: OnceLock<()> = OnceLock::new();
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    CLEAN.get_or_init(|| {
+        for entry in std::fs::read_dir(base).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("pixform-c-abi-") {
+                if !Path::new("/proc").join(pid).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+    });
+    let dir = base.join(format!("pixform-c-abi-{}", std::process::id())).join(name);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
 }
@@ -179,7 +192,7 @@ fn errors_program_static_and_shared() {
         assert!(out.status.success(), "errors ({link:?}) failed");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains("passed: 0 failure(s)"));
-        assert!(!stdout.contains("FAIL"));
+        assert!(!stdout.lines().any(|l| l.starts_with("FAIL")));
     }
 }
 
@@ -274,4 +287,55 @@ fn python_binding() {
         .env("PIXFORM_LIB", libs().join("libpixform.so"))
         .current_dir(root()));
     assert!(out.status.success(), "python binding tests failed");
+}
+
+#[test]
+fn pkg_config_file() {
+    // The substitution docs/c-api.md documents.
+    let template = std::fs::read_to_string(root().join("pixform.pc.in")).unwrap();
+    let prefix = scratch("prefix");
+    let pc = template
+        .replace("@PREFIX@", &prefix.display().to_string())
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"));
+    assert!(
+        pc.lines().filter(|l| !l.starts_with('#')).all(|l| !l.contains('@')),
+        "unsubstituted placeholder"
+    );
+    let pc_dir = scratch("pkgconfig");
+    std::fs::write(pc_dir.join("pixform.pc"), &pc).unwrap();
+    let pkg_config = |args: &[&str]| {
+        Command::new("pkg-config").args(args).env("PKG_CONFIG_PATH", &pc_dir).output()
+    };
+    let Ok(out) = pkg_config(&["--modversion", "pixform"]) else {
+        eprintln!("SKIPPED: pkg-config is not installed");
+        return;
+    };
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), env!("CARGO_PKG_VERSION"));
+    let out = pkg_config(&["--static", "--cflags", "--libs", "pixform"]).unwrap();
+    let flags = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lib_dir = prefix.join("lib");
+    for flag in [
+        format!("-I{}", prefix.join("include").display()),
+        format!("-L{}", lib_dir.display()),
+        "-lpixform".into(),
+        "-lpthread".into(),
+        "-ldl".into(),
+        "-lm".into(),
+    ] {
+        assert!(flags.split_whitespace().any(|f| f == flag), "`{flag}` missing from {flags}");
+    }
+    // Install into the prefix and link the example statically with exactly those flags.
+    std::fs::create_dir_all(prefix.join("include")).unwrap();
+    std::fs::create_dir_all(&lib_dir).unwrap();
+    std::fs::copy(root().join("include/pixform.h"), prefix.join("include/pixform.h")).unwrap();
+    std::fs::copy(libs().join("libpixform.a"), lib_dir.join("libpixform.a")).unwrap();
+    let exe = prefix.join("errors");
+    let out = run(Command::new("cc")
+        .args(C_FLAGS)
+        .arg(root().join("examples/c/errors.c"))
+        .arg("-o")
+        .arg(&exe)
+        .args(flags.split_whitespace()));
+    assert!(out.status.success(), "cc with pkg-config flags failed");
+    assert!(run(Command::new(&exe).arg(root().join(PHOTO))).status.success());
 }
