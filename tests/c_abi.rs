@@ -83,7 +83,18 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    // A binary just written by the compiler can be "busy" for a moment when another test
+    // thread forks at the same time (ETXTBSY, errno 26): retry briefly.
+    let mut attempt = 0;
+    let out = loop {
+        match cmd.output() {
+            Err(e) if e.raw_os_error() == Some(26) && attempt < 50 => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other.unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}")),
+        }
+    };
     eprintln!(
         "$ {cmd:?}\n--- exit {:?}\n{}{}",
         out.status.code(),

@@ -350,11 +350,12 @@ mod tests {
                 501,
             ),
             (
-                Error::InvalidTransform(crate::spec::SpecError {
-                    offset: 2,
-                    token: "abc".into(),
-                    reason: "not a number".into(),
-                }),
+                Error::InvalidTransform(crate::spec::SpecError::new(
+                    crate::spec::SpecErrorKind::InvalidValue,
+                    2,
+                    "abc",
+                    "not a number",
+                )),
                 pxf_status::PXF_INVALID_TRANSFORM,
                 400,
             ),
