@@ -113,7 +113,11 @@ enum Link {
 /// Compiles `examples/c/<name>.c` against the header and one of the libraries.
 fn build(name: &str, link: Link) -> PathBuf {
     let lib = libs();
-    let exe = scratch("bin").join(format!("{name}-{link:?}").to_lowercase());
+    // Each build gets its own file: tests run in parallel, and running a binary while
+    // another test rewrites the same path fails with ETXTBSY.
+    static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let exe = scratch("bin").join(format!("{name}-{link:?}-{n}").to_lowercase());
     let mut cc = Command::new("cc");
     cc.args(C_FLAGS)
         .arg("-I")
