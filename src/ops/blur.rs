@@ -115,11 +115,10 @@ pub(crate) fn from_fixed(work: &[u16], out: &mut [u8], c: usize, alpha: bool) {
     for (o, px) in out.chunks_exact_mut(c).zip(work.chunks_exact(c)) {
         let a = u32::from(px[c - 1]);
         for (ov, v) in o.iter_mut().zip(px).take(c - 1) {
-            *ov = if a == 0 {
-                0
-            } else {
-                ((u32::from(*v) * 255 + a / 2) / a).min(255) as u8
-            };
+            // A zero alpha (no division possible) leaves colour 0.
+            *ov = (u32::from(*v) * 255 + a / 2)
+                .checked_div(a)
+                .map_or(0, |x| x.min(255) as u8);
         }
         o[c - 1] = ((a + 128) >> 8).min(255) as u8;
     }
