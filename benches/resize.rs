@@ -1,0 +1,65 @@
+//! Criterion bench of `ops::resize` (Lanczos3) on the hot path of every thumbnail.
+//!
+//! Ids: `resize/<input>/<width>`. Inputs: `gulp-alpha` (the corpus PNG, 1920×1200 RGBA, so the
+//! premultiplied path runs) and `gradient-rgb` (synthetic 4000×3000 RGB). Each goes to 300 px
+//! and 1200 px wide, height by aspect ratio.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use pixform::ops::{resize, Filter, ResizeParams};
+use pixform::{Frame, PixelLayout};
+
+fn corpus_png() -> Option<Frame> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/photos/gulp-alpha-1920x1200.png"
+    );
+    let bytes = std::fs::read(path).ok()?;
+    let img = image::load_from_memory(&bytes).ok()?.to_rgba8();
+    let (w, h) = img.dimensions();
+    Frame::new(w, h, PixelLayout::Rgba8, img.into_raw()).ok()
+}
+
+fn gradient_rgb(w: u32, h: u32) -> Frame {
+    let mut data = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            data.extend_from_slice(&[
+                (x * 255 / w) as u8,
+                (y * 255 / h) as u8,
+                ((x + y) % 256) as u8,
+            ]);
+        }
+    }
+    Frame::new(w, h, PixelLayout::Rgb8, data).expect("gradient frame")
+}
+
+fn bench(c: &mut Criterion) {
+    let mut inputs = vec![("gradient-rgb", gradient_rgb(4000, 3000))];
+    match corpus_png() {
+        Some(f) => inputs.insert(0, ("gulp-alpha", f)),
+        None => eprintln!("corpus PNG not found: skipping resize/gulp-alpha"),
+    }
+    let mut group = c.benchmark_group("resize");
+    group.sample_size(20);
+    for (name, frame) in &inputs {
+        for width in [300u32, 1200] {
+            let height = ((u64::from(frame.height()) * u64::from(width)
+                + u64::from(frame.width()) / 2)
+                / u64::from(frame.width()))
+            .max(1) as u32;
+            let p = ResizeParams {
+                width,
+                height,
+                filter: Filter::Lanczos3,
+                source: None,
+            };
+            group.bench_with_input(BenchmarkId::new(*name, width), frame, |b, f| {
+                b.iter(|| resize(std::hint::black_box(f), &p).expect("resize"))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
