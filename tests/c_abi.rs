@@ -45,7 +45,10 @@ fn libs() -> &'static Path {
         let so = profile.join("libpixform.so");
         if !(is_current_library(&a) && is_current_library(&so)) {
             // Last resort: `cargo test` normally builds both crate types already.
-            eprintln!("note: {} lacks current libraries; running cargo build --lib", profile.display());
+            eprintln!(
+                "note: {} lacks current libraries; running cargo build --lib",
+                profile.display()
+            );
             let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
             cargo.current_dir(root()).args(["build", "--lib"]);
             if profile.file_name().is_some_and(|n| n == "release") {
@@ -53,7 +56,11 @@ fn libs() -> &'static Path {
             }
             let status = cargo.status().expect("run cargo build");
             assert!(status.success(), "cargo build --lib failed");
-            assert!(is_current_library(&a) && is_current_library(&so), "no current libpixform in {}", profile.display());
+            assert!(
+                is_current_library(&a) && is_current_library(&so),
+                "no current libpixform in {}",
+                profile.display()
+            );
         }
         let dir = scratch("lib");
         std::fs::copy(&a, dir.join("libpixform.a")).expect("copy libpixform.a");
@@ -77,24 +84,17 @@ fn scratch(name: &str) -> PathBuf {
             }
         }
     });
-    let dir = base.join(format!("pixform-c-abi-{}", std::process::id())).join(name);
+    let dir = base
+        .join(format!("pixform-c-abi-{}", std::process::id()))
+        .join(name);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
 }
 
 fn run(cmd: &mut Command) -> Output {
-    // A binary just written by the compiler can be "busy" for a moment when another test
-    // thread forks at the same time (ETXTBSY, errno 26): retry briefly.
-    let mut attempt = 0;
-    let out = loop {
-        match cmd.output() {
-            Err(e) if e.raw_os_error() == Some(26) && attempt < 50 => {
-                attempt += 1;
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            other => break other.unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}")),
-        }
-    };
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     eprintln!(
         "$ {cmd:?}\n--- exit {:?}\n{}{}",
         out.status.code(),
@@ -130,7 +130,10 @@ fn build(name: &str, link: Link) -> PathBuf {
             cc.arg(lib.join("libpixform.a")).args(STATIC_LIBS);
         }
         Link::Shared => {
-            cc.arg("-L").arg(lib).arg("-lpixform").arg(format!("-Wl,-rpath,{}", lib.display()));
+            cc.arg("-L")
+                .arg(lib)
+                .arg("-lpixform")
+                .arg(format!("-Wl,-rpath,{}", lib.display()));
         }
     }
     let out = run(&mut cc);
@@ -142,11 +145,15 @@ fn build(name: &str, link: Link) -> PathBuf {
 fn stub_only(out: &Output) -> bool {
     // PIXFORM-STUB-SKIP: delete this function and its callers' early returns once the
     // engine and the parser land (then every program below must pass).
-    out.status.code() == Some(2) && String::from_utf8_lossy(&out.stderr).contains("not implemented yet")
+    out.status.code() == Some(2)
+        && String::from_utf8_lossy(&out.stderr).contains("not implemented yet")
 }
 
 fn valgrind_available() -> bool {
-    Command::new("valgrind").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// The same command under valgrind (exit 99 on any memory error or definite leak).
@@ -195,7 +202,10 @@ fn header_compiles_as_c99_and_cpp17() {
         let out = run(&mut Command::new(&exe));
         assert!(out.status.success());
         let version = env!("CARGO_PKG_VERSION");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{version} PXF_OK {version}\n"));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("{version} PXF_OK {version}\n")
+        );
     }
 }
 
@@ -216,7 +226,10 @@ fn thumbnail_program() {
     for link in [Link::Static, Link::Shared] {
         let exe = build("thumbnail", link);
         let dest = scratch("thumbnail").join(format!("storm-300-{link:?}.jpg"));
-        let out = run(Command::new(&exe).arg(root().join(PHOTO)).arg("w-300").arg(&dest));
+        let out = run(Command::new(&exe)
+            .arg(root().join(PHOTO))
+            .arg("w-300")
+            .arg(&dest));
         if stub_only(&out) {
             eprintln!("SKIPPED thumbnail success path: engine not implemented yet");
             return;
@@ -224,13 +237,19 @@ fn thumbnail_program() {
         assert!(out.status.success(), "thumbnail ({link:?}) failed");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains(": 300x200 image/jpeg, "), "{stdout}");
-        assert!(stdout.contains("report: {\"input_mime\":\"image/jpeg\",\"input_size\":[1920,1280]"));
+        assert!(
+            stdout.contains("report: {\"input_mime\":\"image/jpeg\",\"input_size\":[1920,1280]")
+        );
         let bytes = std::fs::read(&dest).unwrap();
         assert_eq!(bytes.get(..3), Some(&[0xFF, 0xD8, 0xFF][..]), "a JPEG");
         assert!(stdout.contains(&format!(", {} bytes", bytes.len())));
 
         let dest = dest.with_extension("webp");
-        let out = run(Command::new(&exe).arg(root().join(PHOTO)).arg("w-300").arg(&dest).arg("image/webp,*/*"));
+        let out = run(Command::new(&exe)
+            .arg(root().join(PHOTO))
+            .arg("w-300")
+            .arg(&dest)
+            .arg("image/webp,*/*"));
         assert!(out.status.success());
         assert!(String::from_utf8_lossy(&out.stdout).contains(": 300x200 image/webp, "));
         let bytes = std::fs::read(&dest).unwrap();
@@ -243,12 +262,21 @@ fn thumbnail_program() {
 fn thumbnail_program_reports_errors() {
     let exe = build("thumbnail", Link::Shared);
     let dest = scratch("thumbnail").join("never-written.jpg");
-    let out = run(Command::new(&exe).arg(root().join(PHOTO)).arg("zz-1").arg(&dest));
+    let out = run(Command::new(&exe)
+        .arg(root().join(PHOTO))
+        .arg("zz-1")
+        .arg(&dest));
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.starts_with("pixform error: pxf_transform: PXF_INVALID_TRANSFORM (HTTP 400): "), "{stderr}");
+    assert!(
+        stderr.starts_with("pixform error: pxf_transform: PXF_INVALID_TRANSFORM (HTTP 400): "),
+        "{stderr}"
+    );
     assert!(!dest.exists());
-    let out = run(Command::new(&exe).arg("/nonexistent/in.jpg").arg("w-1").arg(&dest));
+    let out = run(Command::new(&exe)
+        .arg("/nonexistent/in.jpg")
+        .arg("w-1")
+        .arg(&dest));
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -273,20 +301,35 @@ fn programs_run_clean_under_valgrind() {
     }
     let errors = build("errors", Link::Static);
     let out = run(valgrind(&errors).arg(root().join(PHOTO)));
-    assert!(out.status.success(), "errors under valgrind: exit {:?}", out.status.code());
+    assert!(
+        out.status.success(),
+        "errors under valgrind: exit {:?}",
+        out.status.code()
+    );
 
     let thumbnail = build("thumbnail", Link::Static);
     let dest = scratch("valgrind").join("storm-300.jpg");
-    let out = run(valgrind(&thumbnail).arg(root().join(PHOTO)).arg("w-300").arg(&dest));
+    let out = run(valgrind(&thumbnail)
+        .arg(root().join(PHOTO))
+        .arg("w-300")
+        .arg(&dest));
     if stub_only(&out) {
         eprintln!("SKIPPED thumbnail/threads under valgrind: engine not implemented yet");
         return;
     }
-    assert!(out.status.success(), "thumbnail under valgrind: exit {:?}", out.status.code());
+    assert!(
+        out.status.success(),
+        "thumbnail under valgrind: exit {:?}",
+        out.status.code()
+    );
 
     let threads = build("threads", Link::Static);
     let out = run(valgrind(&threads).arg(root().join(PHOTO)));
-    assert!(out.status.success(), "threads under valgrind: exit {:?}", out.status.code());
+    assert!(
+        out.status.success(),
+        "threads under valgrind: exit {:?}",
+        out.status.code()
+    );
 }
 
 #[test]
@@ -313,19 +356,27 @@ fn pkg_config_file() {
         .replace("@PREFIX@", &prefix.display().to_string())
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"));
     assert!(
-        pc.lines().filter(|l| !l.starts_with('#')).all(|l| !l.contains('@')),
+        pc.lines()
+            .filter(|l| !l.starts_with('#'))
+            .all(|l| !l.contains('@')),
         "unsubstituted placeholder"
     );
     let pc_dir = scratch("pkgconfig");
     std::fs::write(pc_dir.join("pixform.pc"), &pc).unwrap();
     let pkg_config = |args: &[&str]| {
-        Command::new("pkg-config").args(args).env("PKG_CONFIG_PATH", &pc_dir).output()
+        Command::new("pkg-config")
+            .args(args)
+            .env("PKG_CONFIG_PATH", &pc_dir)
+            .output()
     };
     let Ok(out) = pkg_config(&["--modversion", "pixform"]) else {
         eprintln!("SKIPPED: pkg-config is not installed");
         return;
     };
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        env!("CARGO_PKG_VERSION")
+    );
     let out = pkg_config(&["--static", "--cflags", "--libs", "pixform"]).unwrap();
     let flags = String::from_utf8_lossy(&out.stdout).into_owned();
     let lib_dir = prefix.join("lib");
@@ -337,12 +388,19 @@ fn pkg_config_file() {
         "-ldl".into(),
         "-lm".into(),
     ] {
-        assert!(flags.split_whitespace().any(|f| f == flag), "`{flag}` missing from {flags}");
+        assert!(
+            flags.split_whitespace().any(|f| f == flag),
+            "`{flag}` missing from {flags}"
+        );
     }
     // Install into the prefix and link the example statically with exactly those flags.
     std::fs::create_dir_all(prefix.join("include")).unwrap();
     std::fs::create_dir_all(&lib_dir).unwrap();
-    std::fs::copy(root().join("include/pixform.h"), prefix.join("include/pixform.h")).unwrap();
+    std::fs::copy(
+        root().join("include/pixform.h"),
+        prefix.join("include/pixform.h"),
+    )
+    .unwrap();
     std::fs::copy(libs().join("libpixform.a"), lib_dir.join("libpixform.a")).unwrap();
     let exe = prefix.join("errors");
     let out = run(Command::new("cc")
@@ -352,5 +410,7 @@ fn pkg_config_file() {
         .arg(&exe)
         .args(flags.split_whitespace()));
     assert!(out.status.success(), "cc with pkg-config flags failed");
-    assert!(run(Command::new(&exe).arg(root().join(PHOTO))).status.success());
+    assert!(run(Command::new(&exe).arg(root().join(PHOTO)))
+        .status
+        .success());
 }

@@ -235,7 +235,7 @@ mod tests {
             pxf_status::PXF_INVALID_ARGUMENT
         );
         assert_eq!(
-            pxf_canonicalize(b"w-\x80\0".as_ptr().cast(), &mut out),
+            pxf_canonicalize(c"w-\x80".as_ptr(), &mut out),
             pxf_status::PXF_INVALID_ARGUMENT
         );
         assert!(out.is_null());
