@@ -162,12 +162,7 @@ pub struct SpecError {
 
 impl SpecError {
     /// An error of `kind` at byte `offset`; `token` is cut to 80 characters.
-    pub fn new(
-        kind: SpecErrorKind,
-        offset: usize,
-        token: &str,
-        reason: impl Into<String>,
-    ) -> Self {
+    pub fn new(kind: SpecErrorKind, offset: usize, token: &str, reason: impl Into<String>) -> Self {
         const MAX: usize = 80;
         let token = if token.chars().count() > MAX {
             let mut t: String = token.chars().take(MAX).collect();
