@@ -1,0 +1,1066 @@
+//! codec::decode: bytes → [`Frame`](crate::Frame), with a cheap header read first and JPEG
+//! shrink-on-load.
+//!
+//! - JPEG goes through mozjpeg (libjpeg-turbo): DCT-domain scaling at 1/2, 1/4, 1/8, CMYK/YCCK,
+//!   grayscale. libjpeg reports errors by unwinding, so every call sits inside
+//!   `catch_unwind`. Markers (SOF, EXIF, ICC, XMP, Adobe) are parsed here, not by libjpeg.
+//! - PNG, GIF (first frame), WebP (still, or the first frame of an animation), BMP, TIFF
+//!   (first page) and ICO (the best entry) go through `image`, with `image::Limits` set from
+//!   [`DecodeLimits`] so its decoders refuse bombs too.
+//!
+//! Output frames are in **stored** orientation; [`Decoded::orientation`] says how to turn
+//! them upright. Layouts are Gray8, GrayAlpha8, Rgb8 or Rgba8 (16-bit and float input is
+//! reduced to 8 bits, palettes and tRNS expanded, CMYK converted to RGB).
+
+use std::cell::Cell;
+use std::io::{self, BufRead, Cursor, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use image::codecs::{
+    bmp::BmpDecoder, gif::GifDecoder, ico::IcoDecoder, png::PngDecoder, tiff::TiffDecoder,
+    webp::WebPDecoder,
+};
+use image::error::LimitErrorKind;
+use image::{ColorType, ImageDecoder, ImageError};
+
+use crate::codec::metadata::{exif_orientation, strip_exif_prefix, Metadata, EXIF_PREFIX};
+use crate::{Error, Frame, Limit, PixelLayout, Result};
+
+/// Input formats pixform decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputFormat {
+    /// JPEG (baseline and progressive, Huffman-coded, 8-bit).
+    Jpeg,
+    /// PNG (and the first frame of APNG).
+    Png,
+    /// GIF (first frame).
+    Gif,
+    /// WebP (lossy, lossless, alpha; first frame of an animation).
+    Webp,
+    /// BMP.
+    Bmp,
+    /// TIFF (first page).
+    Tiff,
+    /// ICO (the largest entry).
+    Ico,
+}
+
+impl InputFormat {
+    /// A short lowercase name (`"jpeg"`, `"png"`, …), used in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Jpeg => "jpeg",
+            InputFormat::Png => "png",
+            InputFormat::Gif => "gif",
+            InputFormat::Webp => "webp",
+            InputFormat::Bmp => "bmp",
+            InputFormat::Tiff => "tiff",
+            InputFormat::Ico => "ico",
+        }
+    }
+
+    /// The MIME type.
+    pub fn mime(self) -> &'static str {
+        match self {
+            InputFormat::Jpeg => "image/jpeg",
+            InputFormat::Png => "image/png",
+            InputFormat::Gif => "image/gif",
+            InputFormat::Webp => "image/webp",
+            InputFormat::Bmp => "image/bmp",
+            InputFormat::Tiff => "image/tiff",
+            InputFormat::Ico => "image/x-icon",
+        }
+    }
+}
+
+/// What one decode may cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// Most pixels (width × height of the stored picture, before any shrink-on-load:
+    /// progressive JPEGs and interlaced PNGs need full-size memory anyway).
+    pub max_pixels: u64,
+    /// Longest side in pixels.
+    pub max_dimension: u32,
+    /// Largest EXIF, ICC or XMP block (each) that is collected.
+    pub max_metadata_bytes: u64,
+    /// Most frames of an animation (checked where the header gives a count).
+    pub max_frames: u32,
+}
+
+impl Default for DecodeLimits {
+    /// 100 MP, 65535 px a side, 4 MiB per metadata block, 1000 frames.
+    fn default() -> Self {
+        DecodeLimits {
+            max_pixels: 100_000_000,
+            max_dimension: 65_535,
+            max_metadata_bytes: 4 << 20,
+            max_frames: 1000,
+        }
+    }
+}
+
+/// How to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DecodeOptions {
+    /// JPEG shrink-on-load: decode at the smallest of 1/8, 1/4, 1/2 scale whose result is
+    /// still at least this size on both axes (stored orientation); `None` = full size.
+    /// Ignored by the other formats.
+    pub min_size: Option<(u32, u32)>,
+    /// Collect EXIF/ICC/XMP (for `md-true` / `cp-true`).
+    pub want_metadata: bool,
+}
+
+/// What the header says, read without decoding pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    /// The format.
+    pub format: InputFormat,
+    /// Stored width (before orientation).
+    pub width: u32,
+    /// Stored height (before orientation).
+    pub height: u32,
+    /// EXIF orientation 1..=8 (1 when absent or invalid).
+    pub orientation: u8,
+    /// Whether the decoded frame will carry alpha (GIF always reports true).
+    pub has_alpha: bool,
+    /// Number of frames where known (1 for still formats; counted for GIF, WebP, APNG).
+    pub frame_count: Option<u32>,
+    /// Progressive (JPEG only; false for the others).
+    pub progressive: bool,
+}
+
+/// A decoded picture.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The pixels, in stored orientation, possibly shrunk on load.
+    pub frame: crate::Frame,
+    /// The shrink-on-load denominator: 1, 2, 4 or 8.
+    pub scale_denom: u8,
+    /// EXIF orientation 1..=8 (1 when absent).
+    pub orientation: u8,
+    /// EXIF/ICC/XMP when asked for (`DecodeOptions::want_metadata`), else empty.
+    pub metadata: Metadata,
+}
+
+/// Most scans a JPEG may have (a guard against progressive "scan bombs"; ordinary
+/// progressive files have about 10).
+pub const MAX_JPEG_SCANS: u32 = 256;
+
+fn undecodable(format: InputFormat, reason: impl Into<String>) -> Error {
+    Error::Undecodable {
+        format: format.name(),
+        reason: reason.into(),
+    }
+}
+
+/// Checks a stored size against the limits (zero sides are undecodable).
+fn check_size(format: InputFormat, width: u32, height: u32, limits: &DecodeLimits) -> Result<()> {
+    if width == 0 || height == 0 {
+        return Err(undecodable(
+            format,
+            format!("image size {width}x{height} has a zero side"),
+        ));
+    }
+    let side = width.max(height);
+    if side > limits.max_dimension {
+        return Err(Error::LimitExceeded {
+            limit: Limit::Dimension,
+            actual: u64::from(side),
+            max: u64::from(limits.max_dimension),
+        });
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_pixels {
+        return Err(Error::LimitExceeded {
+            limit: Limit::InputPixels,
+            actual: pixels,
+            max: limits.max_pixels,
+        });
+    }
+    Ok(())
+}
+
+fn check_frames(count: Option<u32>, limits: &DecodeLimits) -> Result<()> {
+    match count {
+        Some(n) if n > limits.max_frames => Err(Error::LimitExceeded {
+            limit: Limit::Frames,
+            actual: u64::from(n),
+            max: u64::from(limits.max_frames),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn check_metadata(block: Option<Vec<u8>>, limits: &DecodeLimits) -> Result<Option<Vec<u8>>> {
+    match block {
+        Some(b) if b.len() as u64 > limits.max_metadata_bytes => Err(Error::LimitExceeded {
+            limit: Limit::MetadataBytes,
+            actual: b.len() as u64,
+            max: limits.max_metadata_bytes,
+        }),
+        other => Ok(other),
+    }
+}
+
+/// A zeroed buffer of `len` bytes, or a limit error if memory cannot be reserved.
+fn alloc(len: usize) -> Result<Vec<u8>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| Error::LimitExceeded {
+        limit: Limit::DecodedBytes,
+        actual: len as u64,
+        max: 0,
+    })?;
+    v.resize(len, 0);
+    Ok(v)
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else {
+        "decoder panicked".to_string()
+    }
+}
+
+/// The JPEG shrink-on-load denominator (1, 2, 4 or 8) for a stored `width × height`: the
+/// largest `d` whose `ceil(width/d) × ceil(height/d)` is still at least `min_size` on both
+/// axes. `None` gives 1.
+pub fn jpeg_shrink_denom(width: u32, height: u32, min_size: Option<(u32, u32)>) -> u8 {
+    let Some((mw, mh)) = min_size else {
+        return 1;
+    };
+    for d in [8u8, 4, 2] {
+        let du = u32::from(d);
+        if width.div_ceil(du) >= mw && height.div_ceil(du) >= mh {
+            return d;
+        }
+    }
+    1
+}
+
+/// Reads the header only: size, orientation, alpha, frames. No pixel buffer is allocated
+/// (image's decoders may allocate for metadata chunks, bounded by the input size and by
+/// `image::Limits`), so the caller can check the budget before [`decode`].
+///
+/// # Errors
+/// [`Error::Undecodable`] when the header is broken or uses an unsupported coding (JPEG:
+/// arithmetic, lossless, hierarchical, 12-bit); [`Error::LimitExceeded`] for a side above
+/// `max_dimension`, more than `max_pixels` pixels, or more than `max_frames` frames.
+pub fn read_header(bytes: &[u8], format: InputFormat, limits: &DecodeLimits) -> Result<Header> {
+    match format {
+        InputFormat::Jpeg => {
+            let info = jpeg::walk(bytes, false)?;
+            info.check_supported()?;
+            check_size(format, info.width, info.height, limits)?;
+            Ok(Header {
+                format,
+                width: info.width,
+                height: info.height,
+                orientation: info.exif.and_then(exif_orientation).unwrap_or(1),
+                has_alpha: false,
+                frame_count: Some(1),
+                progressive: info.progressive(),
+            })
+        }
+        _ => guarded(format, || {
+            let (header, _) = open_image(bytes, format, limits)?;
+            Ok(header)
+        }),
+    }
+}
+
+/// Decodes the picture (first frame of an animation) in stored orientation.
+///
+/// JPEG decodes at 1/`scale_denom` size when `opts.min_size` allows (DCT scaling); the
+/// result is `ceil(width/d) × ceil(height/d)`.
+///
+/// # Errors
+/// As [`read_header`], plus [`Error::Undecodable`] for corrupt or truncated data (a JPEG
+/// whose data ends before its last scanline or before EOI counts as truncated) and
+/// [`Error::LimitExceeded`] (`MetadataBytes`) for an EXIF/ICC/XMP block above
+/// `max_metadata_bytes` when metadata is wanted.
+pub fn decode(
+    bytes: &[u8],
+    format: InputFormat,
+    opts: &DecodeOptions,
+    limits: &DecodeLimits,
+) -> Result<Decoded> {
+    match format {
+        InputFormat::Jpeg => jpeg::decode(bytes, opts, limits),
+        _ => guarded(format, || decode_image(bytes, format, opts, limits)),
+    }
+}
+
+/// Runs `f`, turning a panic inside a decoder into [`Error::Undecodable`].
+fn guarded<T>(format: InputFormat, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => Err(undecodable(format, panic_message(p.as_ref()))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JPEG
+// ---------------------------------------------------------------------------------------
+
+mod jpeg {
+    use super::*;
+
+    /// One APP2 ICC_PROFILE chunk: (sequence number, chunk count, data).
+    type IccChunk<'a> = (u8, u8, &'a [u8]);
+
+    const ICC_PREFIX: &[u8] = b"ICC_PROFILE\0";
+    const XMP_PREFIX: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+
+    /// What the marker walk found.
+    #[derive(Default)]
+    pub(super) struct Info<'a> {
+        pub sof: Option<u8>,
+        pub precision: u8,
+        pub width: u32,
+        pub height: u32,
+        /// The APP14 Adobe transform byte, when an Adobe segment is present.
+        pub adobe: Option<u8>,
+        /// EXIF as TIFF (without `Exif\0\0`).
+        pub exif: Option<&'a [u8]>,
+        /// XMP packet (without the namespace prefix).
+        pub xmp: Option<&'a [u8]>,
+        pub icc: Vec<IccChunk<'a>>,
+        pub scans: u32,
+    }
+
+    impl Info<'_> {
+        pub fn progressive(&self) -> bool {
+            matches!(self.sof, Some(0xC2 | 0xC6 | 0xCA | 0xCE))
+        }
+
+        /// Refuses what libjpeg (as built here) cannot decode, before it is asked to.
+        pub fn check_supported(&self) -> Result<()> {
+            let f = InputFormat::Jpeg;
+            match self.sof {
+                Some(0xC0..=0xC2) => {}
+                Some(0xC3 | 0xC7 | 0xCB | 0xCF) => {
+                    return Err(undecodable(f, "lossless JPEG is not supported"))
+                }
+                Some(0xC9..=0xCA) => {
+                    return Err(undecodable(f, "arithmetic-coded JPEG is not supported"))
+                }
+                Some(m) => {
+                    return Err(undecodable(
+                        f,
+                        format!("JPEG frame type 0x{m:02X} (hierarchical) is not supported"),
+                    ))
+                }
+                None => return Err(undecodable(f, "no frame header (SOF)")),
+            }
+            if self.precision != 8 {
+                return Err(undecodable(
+                    f,
+                    format!("{}-bit JPEG is not supported", self.precision),
+                ));
+            }
+            if self.height == 0 {
+                return Err(undecodable(
+                    f,
+                    "height defined later (DNL) is not supported",
+                ));
+            }
+            Ok(())
+        }
+
+        /// The ICC profile reassembled in sequence order, `None` when absent or
+        /// inconsistent (missing, duplicated or zero sequence numbers, count mismatch).
+        pub fn icc_profile(&self, limits: &DecodeLimits) -> Result<Option<Vec<u8>>> {
+            let Some(&(_, count, _)) = self.icc.first() else {
+                return Ok(None);
+            };
+            if count == 0
+                || self.icc.len() != usize::from(count)
+                || self.icc.iter().any(|c| c.1 != count)
+            {
+                return Ok(None);
+            }
+            let total: u64 = self.icc.iter().map(|c| c.2.len() as u64).sum();
+            if total > limits.max_metadata_bytes {
+                return Err(Error::LimitExceeded {
+                    limit: Limit::MetadataBytes,
+                    actual: total,
+                    max: limits.max_metadata_bytes,
+                });
+            }
+            let mut out = Vec::new();
+            for seq in 1..=count {
+                let mut found = self.icc.iter().filter(|c| c.0 == seq);
+                match (found.next(), found.next()) {
+                    (Some(c), None) => out.extend_from_slice(c.2),
+                    _ => return Ok(None),
+                }
+            }
+            Ok(Some(out))
+        }
+    }
+
+    fn be16(b: &[u8], at: usize) -> Option<u16> {
+        let s: [u8; 2] = b.get(at..at.checked_add(2)?)?.try_into().ok()?;
+        Some(u16::from_be_bytes(s))
+    }
+
+    fn is_sof(m: u8) -> bool {
+        matches!(m, 0xC0..=0xCF) && !matches!(m, 0xC4 | 0xC8 | 0xCC)
+    }
+
+    /// Walks the marker segments. With `full == false` it stops at the first SOS (all
+    /// header segments are before it); with `full == true` it skips the entropy-coded data
+    /// of every scan, counting scans, up to EOI. Garbage between segments is skipped as
+    /// libjpeg does.
+    pub(super) fn walk(b: &[u8], full: bool) -> Result<Info<'_>> {
+        let f = InputFormat::Jpeg;
+        if !b.starts_with(&[0xFF, 0xD8]) {
+            return Err(undecodable(f, "no SOI marker"));
+        }
+        let mut info = Info::default();
+        let mut pos = 2usize;
+        // Next marker: skip to 0xFF, then over fill bytes.
+        while let Some(off) = b.get(pos..).and_then(|s| s.iter().position(|&x| x == 0xFF)) {
+            pos += off;
+            while b.get(pos) == Some(&0xFF) {
+                pos += 1;
+            }
+            let Some(&m) = b.get(pos) else { break };
+            pos += 1;
+            match m {
+                0x00 | 0x01 | 0xD0..=0xD8 => continue,
+                0xD9 => break,
+                _ => {}
+            }
+            let Some(len) = be16(b, pos) else { break };
+            let len = usize::from(len);
+            if len < 2 {
+                return Err(undecodable(f, format!("marker 0x{m:02X} has length {len}")));
+            }
+            let seg_end = pos + len;
+            let seg = b.get(pos + 2..seg_end.min(b.len())).unwrap_or(&[]);
+            let complete = seg_end <= b.len();
+            pos = seg_end;
+            match m {
+                m if is_sof(m) && info.sof.is_none() => {
+                    if seg.len() < 6 {
+                        return Err(undecodable(f, "truncated frame header"));
+                    }
+                    info.sof = Some(m);
+                    info.precision = seg.first().copied().unwrap_or(0);
+                    info.height = be16(seg, 1).map(u32::from).unwrap_or(0);
+                    info.width = be16(seg, 3).map(u32::from).unwrap_or(0);
+                }
+                0xE1 if complete => {
+                    if let Some(rest) = seg.strip_prefix(b"Exif\0") {
+                        // "Exif\0\0" is standard; a few writers pad with another byte.
+                        if info.exif.is_none() {
+                            info.exif = rest.get(1..);
+                        }
+                    } else if let Some(rest) = seg.strip_prefix(XMP_PREFIX) {
+                        if info.xmp.is_none() {
+                            info.xmp = Some(rest);
+                        }
+                    }
+                }
+                0xE2 if complete => {
+                    if let Some(rest) = seg.strip_prefix(ICC_PREFIX) {
+                        if let (Some(&seq), Some(&count), Some(data)) =
+                            (rest.first(), rest.get(1), rest.get(2..))
+                        {
+                            if info.icc.len() < 256 {
+                                info.icc.push((seq, count, data));
+                            }
+                        }
+                    }
+                }
+                0xEE if complete && seg.starts_with(b"Adobe") => {
+                    info.adobe = Some(seg.get(11).copied().unwrap_or(0));
+                }
+                0xDA => {
+                    if info.sof.is_none() {
+                        return Err(undecodable(f, "scan before the frame header"));
+                    }
+                    info.scans += 1;
+                    if !full {
+                        break;
+                    }
+                    if info.scans > MAX_JPEG_SCANS {
+                        return Err(undecodable(f, format!("more than {MAX_JPEG_SCANS} scans")));
+                    }
+                    // Skip entropy-coded data: stop at 0xFF followed by a real marker.
+                    loop {
+                        let Some(off) =
+                            b.get(pos..).and_then(|s| s.iter().position(|&x| x == 0xFF))
+                        else {
+                            pos = b.len();
+                            break;
+                        };
+                        pos += off;
+                        match b.get(pos + 1) {
+                            Some(0x00 | 0xD0..=0xD7) => pos += 2,
+                            Some(0xFF) => pos += 1,
+                            _ => break,
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if info.sof.is_none() {
+            return Err(undecodable(f, "no frame header (SOF)"));
+        }
+        Ok(info)
+    }
+
+    /// A reader over the input that notes when libjpeg asks for bytes past the end (it
+    /// then inserts a fake EOI and carries on, which would hide truncation).
+    struct EofReader<'a> {
+        data: &'a [u8],
+        pos: usize,
+        eof: &'a Cell<bool>,
+    }
+
+    impl Read for EofReader<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let avail = self.fill_buf()?;
+            let n = avail.len().min(buf.len());
+            if let (Some(dst), Some(src)) = (buf.get_mut(..n), avail.get(..n)) {
+                dst.copy_from_slice(src);
+            }
+            self.consume(n);
+            Ok(n)
+        }
+    }
+
+    impl BufRead for EofReader<'_> {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            let rest = self.data.get(self.pos..).unwrap_or(&[]);
+            if rest.is_empty() {
+                self.eof.set(true);
+            }
+            Ok(rest)
+        }
+
+        fn consume(&mut self, amt: usize) {
+            self.pos = self.pos.saturating_add(amt).min(self.data.len());
+        }
+    }
+
+    /// CMYK as libjpeg returns it → RGB. Adobe files store inverted CMYK (255 = no ink),
+    /// as Firefox and Chrome assume when an Adobe marker is present.
+    fn cmyk_to_rgb_in_place(buf: &mut Vec<u8>, pixels: usize, inverted: bool) {
+        for i in 0..pixels {
+            let s = i * 4;
+            let Some(&[c, m, y, k]) = buf.get(s..s + 4) else {
+                break;
+            };
+            let (c, m, y, k) = if inverted {
+                (c, m, y, k)
+            } else {
+                (255 - c, 255 - m, 255 - y, 255 - k)
+            };
+            // (255 - ink) * (255 - black) / 255 with inverted values = v * k / 255.
+            let mul = |v: u8| ((u32::from(v) * u32::from(k) + 127) / 255) as u8;
+            let px = [mul(c), mul(m), mul(y)];
+            if let Some(dst) = buf.get_mut(i * 3..i * 3 + 3) {
+                dst.copy_from_slice(&px);
+            }
+        }
+        buf.truncate(pixels * 3);
+    }
+
+    pub(super) fn decode(
+        bytes: &[u8],
+        opts: &DecodeOptions,
+        limits: &DecodeLimits,
+    ) -> Result<Decoded> {
+        let f = InputFormat::Jpeg;
+        let info = walk(bytes, true)?;
+        info.check_supported()?;
+        let (w, h) = (info.width, info.height);
+        check_size(f, w, h, limits)?;
+        let orientation = info.exif.and_then(exif_orientation).unwrap_or(1);
+        let metadata = if opts.want_metadata {
+            Metadata {
+                exif: check_metadata(info.exif.map(<[u8]>::to_vec), limits)?,
+                icc: info.icc_profile(limits)?,
+                xmp: check_metadata(info.xmp.map(<[u8]>::to_vec), limits)?,
+            }
+        } else {
+            Metadata::default()
+        };
+        let denom = jpeg_shrink_denom(w, h, opts.min_size);
+        let (ow, oh) = (w.div_ceil(u32::from(denom)), h.div_ceil(u32::from(denom)));
+        let inverted = info.adobe.is_some();
+
+        let eof = Cell::new(false);
+        let run = || -> Result<(PixelLayout, Vec<u8>, bool)> {
+            let io_err = |e: io::Error| undecodable(f, e.to_string());
+            let reader = EofReader {
+                data: bytes,
+                pos: 0,
+                eof: &eof,
+            };
+            let mut d = mozjpeg::Decompress::builder()
+                .from_reader(reader)
+                .map_err(io_err)?;
+            d.scale(8 / denom);
+            use mozjpeg::ColorSpace as Cs;
+            let (out_cs, layout, cmyk) = match d.color_space() {
+                Cs::JCS_GRAYSCALE => (Cs::JCS_GRAYSCALE, PixelLayout::Gray8, false),
+                Cs::JCS_CMYK | Cs::JCS_YCCK => (Cs::JCS_CMYK, PixelLayout::Rgb8, true),
+                _ => (Cs::JCS_RGB, PixelLayout::Rgb8, false),
+            };
+            let mut s = d.to_colorspace(out_cs).map_err(io_err)?;
+            if (s.width(), s.height()) != (ow as usize, oh as usize) {
+                return Err(undecodable(
+                    f,
+                    format!(
+                        "libjpeg output {}x{} differs from the expected {ow}x{oh}",
+                        s.width(),
+                        s.height()
+                    ),
+                ));
+            }
+            let channels = if cmyk { 4 } else { layout.channels() };
+            let pixels = ow as usize * oh as usize;
+            let mut buf = alloc(pixels * channels)?;
+            s.read_scanlines_into(&mut buf[..]).map_err(io_err)?;
+            let truncated = eof.get();
+            s.finish().map_err(io_err)?;
+            if cmyk {
+                cmyk_to_rgb_in_place(&mut buf, pixels, inverted);
+            }
+            Ok((layout, buf, truncated))
+        };
+        let (layout, buf, truncated) = match catch_unwind(AssertUnwindSafe(run)) {
+            Ok(r) => r?,
+            Err(p) => return Err(undecodable(f, panic_message(p.as_ref()))),
+        };
+        if truncated {
+            return Err(undecodable(f, "data ends before the image is complete"));
+        }
+        let frame = Frame::new(ow, oh, layout, buf).map_err(|e| undecodable(f, e.to_string()))?;
+        Ok(Decoded {
+            frame,
+            scale_denom: denom,
+            orientation,
+            metadata,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Formats decoded through `image`
+// ---------------------------------------------------------------------------------------
+
+/// `image::Limits` from ours. `max_alloc` allows a 16-bit RGBA picture of `max_pixels`
+/// plus room for metadata.
+fn image_limits(limits: &DecodeLimits, with_dimensions: bool) -> image::Limits {
+    let mut l = image::Limits::default();
+    if with_dimensions {
+        l.max_image_width = Some(limits.max_dimension);
+        l.max_image_height = Some(limits.max_dimension);
+    }
+    l.max_alloc = Some(
+        limits
+            .max_pixels
+            .saturating_mul(8)
+            .saturating_add(limits.max_metadata_bytes.saturating_mul(4)),
+    );
+    l
+}
+
+fn map_image_err(format: InputFormat, e: ImageError, limits: &DecodeLimits) -> Error {
+    match e {
+        ImageError::Limits(l) => match l.kind() {
+            LimitErrorKind::DimensionError => Error::LimitExceeded {
+                limit: Limit::Dimension,
+                // The decoder does not say by how much; report "just above".
+                actual: u64::from(limits.max_dimension).saturating_add(1),
+                max: u64::from(limits.max_dimension),
+            },
+            _ => {
+                let max = image_limits(limits, false).max_alloc.unwrap_or(u64::MAX);
+                Error::LimitExceeded {
+                    limit: Limit::DecodedBytes,
+                    actual: max.saturating_add(1),
+                    max,
+                }
+            }
+        },
+        other => undecodable(format, other.to_string()),
+    }
+}
+
+type BoxedDecoder<'a> = Box<dyn ImageDecoder + 'a>;
+
+/// Opens an `image` decoder, reads the header, checks limits, and returns both.
+fn open_image<'a>(
+    bytes: &'a [u8],
+    format: InputFormat,
+    limits: &DecodeLimits,
+) -> Result<(Header, BoxedDecoder<'a>)> {
+    let err = |e| map_image_err(format, e, limits);
+    // The PNG decoder inflates iCCP while reading the header (inside ICO without any
+    // limit): bound it before the decoder sees it.
+    match format {
+        InputFormat::Png => check_png_iccp(bytes, limits)?,
+        InputFormat::Ico => {
+            if let Some(png) = ico_best_png(bytes) {
+                check_png_iccp(png, limits)?;
+            }
+        }
+        _ => {}
+    }
+    let cur = Cursor::new(bytes);
+    let mut dec: BoxedDecoder<'a> = match format {
+        InputFormat::Png => {
+            Box::new(PngDecoder::with_limits(cur, image_limits(limits, false)).map_err(err)?)
+        }
+        InputFormat::Gif => Box::new(GifDecoder::new(cur).map_err(err)?),
+        InputFormat::Webp => Box::new(WebPDecoder::new(cur).map_err(err)?),
+        InputFormat::Bmp => Box::new(BmpDecoder::new(cur).map_err(err)?),
+        InputFormat::Tiff => Box::new(TiffDecoder::new(cur).map_err(err)?),
+        InputFormat::Ico => Box::new(IcoDecoder::new(cur).map_err(err)?),
+        InputFormat::Jpeg => return Err(undecodable(format, "JPEG is not decoded by image")),
+    };
+    let (width, height) = dec.dimensions();
+    check_size(format, width, height, limits)?;
+    let frame_count = match format {
+        InputFormat::Gif => gif_frame_count(bytes, limits.max_frames),
+        InputFormat::Webp => webp_frame_count(bytes),
+        InputFormat::Png => png_frame_count(bytes),
+        _ => Some(1),
+    };
+    check_frames(frame_count, limits)?;
+    let mut image_limits = image_limits(limits, true);
+    if format == InputFormat::Gif {
+        // image allocates a frame that does not fit the canvas on its own, up to
+        // `max_alloc`; the gif crate refuses frames above its memory limit anyway.
+        image_limits.max_alloc = image_limits.max_alloc.map(|m| m.min(GIF_MEMORY_LIMIT));
+    }
+    dec.set_limits(image_limits).map_err(err)?;
+    let orientation = match format {
+        InputFormat::Png | InputFormat::Webp => dec
+            .exif_metadata()
+            .ok()
+            .flatten()
+            .and_then(|e| exif_orientation(strip_exif_prefix(&e)))
+            .unwrap_or(1),
+        InputFormat::Tiff => dec.orientation().map(|o| o.to_exif()).unwrap_or(1),
+        _ => 1,
+    };
+    let header = Header {
+        format,
+        width,
+        height,
+        orientation,
+        has_alpha: dec.color_type().has_alpha(),
+        frame_count,
+        progressive: false,
+    };
+    Ok((header, dec))
+}
+
+fn decode_image(
+    bytes: &[u8],
+    format: InputFormat,
+    opts: &DecodeOptions,
+    limits: &DecodeLimits,
+) -> Result<Decoded> {
+    let err = |e| map_image_err(format, e, limits);
+    let (header, mut dec) = open_image(bytes, format, limits)?;
+    let metadata = if opts.want_metadata {
+        let exif = dec.exif_metadata().map_err(err)?.map(|mut e| {
+            if e.starts_with(EXIF_PREFIX) {
+                e.drain(..EXIF_PREFIX.len());
+            }
+            e
+        });
+        Metadata {
+            exif: check_metadata(exif, limits)?,
+            icc: check_metadata(dec.icc_profile().map_err(err)?, limits)?,
+            xmp: check_metadata(dec.xmp_metadata().map_err(err)?, limits)?,
+        }
+    } else {
+        Metadata::default()
+    };
+    let color = dec.color_type();
+    let total = usize::try_from(dec.total_bytes()).map_err(|_| Error::LimitExceeded {
+        limit: Limit::DecodedBytes,
+        actual: dec.total_bytes(),
+        max: usize::MAX as u64,
+    })?;
+    let mut buf = alloc(total)?;
+    dec.read_image_boxed(&mut buf).map_err(err)?;
+    let (layout, data) = to_8bit(color, buf)
+        .ok_or_else(|| undecodable(format, format!("unsupported colour type {color:?}")))?;
+    let frame = Frame::new(header.width, header.height, layout, data)
+        .map_err(|e| undecodable(format, e.to_string()))?;
+    Ok(Decoded {
+        frame,
+        scale_denom: 1,
+        orientation: header.orientation,
+        metadata,
+    })
+}
+
+/// Reduces `image`'s sample types to our 8-bit layouts (16-bit and f32 samples are native
+/// endian in `buf`).
+fn to_8bit(color: ColorType, buf: Vec<u8>) -> Option<(PixelLayout, Vec<u8>)> {
+    let from16 = |b: &[u8]| -> Vec<u8> {
+        b.chunks_exact(2)
+            .map(|c| {
+                let v = u32::from(u16::from_ne_bytes([c[0], c[1]]));
+                // Rounded v * 255 / 65535; at most 255.
+                ((v * 255 + 32767) / 65535) as u8
+            })
+            .collect()
+    };
+    let from32f = |b: &[u8]| -> Vec<u8> {
+        b.chunks_exact(4)
+            .map(|c| {
+                let v = f32::from_ne_bytes([c[0], c[1], c[2], c[3]]);
+                // Clamped to 0..=255 first, so the cast cannot truncate (NaN becomes 0).
+                (v.clamp(0.0, 1.0) * 255.0).round() as u8
+            })
+            .collect()
+    };
+    Some(match color {
+        ColorType::L8 => (PixelLayout::Gray8, buf),
+        ColorType::La8 => (PixelLayout::GrayAlpha8, buf),
+        ColorType::Rgb8 => (PixelLayout::Rgb8, buf),
+        ColorType::Rgba8 => (PixelLayout::Rgba8, buf),
+        ColorType::L16 => (PixelLayout::Gray8, from16(&buf)),
+        ColorType::La16 => (PixelLayout::GrayAlpha8, from16(&buf)),
+        ColorType::Rgb16 => (PixelLayout::Rgb8, from16(&buf)),
+        ColorType::Rgba16 => (PixelLayout::Rgba8, from16(&buf)),
+        ColorType::Rgb32F => (PixelLayout::Rgb8, from32f(&buf)),
+        ColorType::Rgba32F => (PixelLayout::Rgba8, from32f(&buf)),
+        _ => return None,
+    })
+}
+
+/// The gif crate's default memory limit for one frame buffer (`gif::DecodeOptions`).
+const GIF_MEMORY_LIMIT: u64 = 50_000_000;
+
+/// Refuses a PNG whose iCCP profile inflates to more than `max_metadata_bytes`, counting
+/// the inflated bytes in a small buffer (never holding the profile). Only the first iCCP
+/// before IDAT matters: the PNG decoder rejects the others.
+fn check_png_iccp(png: &[u8], limits: &DecodeLimits) -> Result<()> {
+    let mut pos = 8usize;
+    while let (Some(len), Some(kind)) = (
+        png.get(pos..).and_then(<[u8]>::first_chunk),
+        png.get(pos + 4..pos + 8),
+    ) {
+        let len = u32::from_be_bytes(*len) as usize;
+        match kind {
+            b"iCCP" => {
+                let data = png.get(pos + 8..).unwrap_or(&[]);
+                let data = data.get(..len).unwrap_or(data);
+                // Name, NUL, compression method, then a zlib stream: its 2-byte header is
+                // skipped so that only the deflate data decides (as fdeflate sees it).
+                let deflate = data
+                    .iter()
+                    .position(|&b| b == 0)
+                    .and_then(|nul| data.get(nul + 4..))
+                    .unwrap_or(&[]);
+                let inflated = inflated_len(deflate, limits.max_metadata_bytes);
+                if inflated > limits.max_metadata_bytes {
+                    return Err(Error::LimitExceeded {
+                        limit: Limit::MetadataBytes,
+                        actual: inflated,
+                        max: limits.max_metadata_bytes,
+                    });
+                }
+                return Ok(());
+            }
+            b"IDAT" | b"IEND" => return Ok(()),
+            _ => {}
+        }
+        match pos.checked_add(12).and_then(|p| p.checked_add(len)) {
+            Some(p) => pos = p,
+            None => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// How many bytes raw deflate data inflates to, counting stops just past `max`.
+fn inflated_len(deflate: &[u8], max: u64) -> u64 {
+    let mut d = flate2::read::DeflateDecoder::new(deflate);
+    let mut buf = [0u8; 16 * 1024];
+    let mut total = 0u64;
+    while total <= max {
+        match d.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n as u64,
+        }
+    }
+    total
+}
+
+/// The embedded PNG of the ICO entry `image` will decode (its `best_entry`: highest
+/// bit depth, then area; the last entry wins ties), if that entry is a PNG.
+fn ico_best_png(b: &[u8]) -> Option<&[u8]> {
+    let count = usize::from(u16::from_le_bytes([*b.get(4)?, *b.get(5)?]));
+    let entry = |i: usize| -> Option<&[u8; 16]> { b.get(6 + 16 * i..)?.first_chunk() };
+    let score = |e: &[u8; 16]| {
+        let side = |v: u8| if v == 0 { 256u32 } else { u32::from(v) };
+        (u16::from_le_bytes([e[6], e[7]]), side(e[0]) * side(e[1]))
+    };
+    let mut best = entry(count.checked_sub(1)?)?;
+    for i in 0..count - 1 {
+        let e = entry(i)?;
+        if score(e) > score(best) {
+            best = e;
+        }
+    }
+    let offset = u32::from_le_bytes([best[12], best[13], best[14], best[15]]) as usize;
+    b.get(offset..)
+        .filter(|p| p.starts_with(b"\x89PNG\r\n\x1a\n"))
+}
+
+/// Skips GIF data sub-blocks starting at `pos`; returns the position after the terminator.
+fn skip_sub_blocks(b: &[u8], mut pos: usize) -> Option<usize> {
+    loop {
+        let len = usize::from(*b.get(pos)?);
+        pos = pos.checked_add(1 + len)?;
+        if len == 0 {
+            return Some(pos);
+        }
+    }
+}
+
+/// Counts GIF image descriptors without decoding (stops counting past `cap`). A truncated
+/// file gives the frames seen so far; `None` if there is none or the header is broken.
+fn gif_frame_count(b: &[u8], cap: u32) -> Option<u32> {
+    let flags = *b.get(10)?;
+    let mut pos = 13usize;
+    if flags & 0x80 != 0 {
+        pos += 3usize << ((flags & 7) + 1);
+    }
+    let mut n = 0u32;
+    while n <= cap {
+        match b.get(pos) {
+            Some(0x21) => match skip_sub_blocks(b, pos + 2) {
+                Some(p) => pos = p,
+                None => break,
+            },
+            Some(0x2C) => {
+                n += 1;
+                let Some(&f) = b.get(pos + 9) else { break };
+                pos += 10;
+                if f & 0x80 != 0 {
+                    pos += 3usize << ((f & 7) + 1);
+                }
+                match skip_sub_blocks(b, pos + 1) {
+                    Some(p) => pos = p,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    (n > 0).then_some(n)
+}
+
+/// Counts ANMF chunks of a WebP (1 for a still picture).
+fn webp_frame_count(b: &[u8]) -> Option<u32> {
+    if b.get(0..4)? != b"RIFF" || b.get(8..12)? != b"WEBP" {
+        return None;
+    }
+    let mut pos = 12usize;
+    let mut n = 0u32;
+    while let (Some(fourcc), Some(size)) = (b.get(pos..pos + 4), b.get(pos + 4..pos + 8)) {
+        let size = u32::from_le_bytes(size.try_into().ok()?) as usize;
+        if fourcc == b"ANMF" {
+            n = n.saturating_add(1);
+        }
+        pos = pos
+            .checked_add(8)?
+            .checked_add(size)?
+            .checked_add(size & 1)?;
+    }
+    Some(n.max(1))
+}
+
+/// The APNG frame count from `acTL` (1 for a plain PNG).
+fn png_frame_count(b: &[u8]) -> Option<u32> {
+    let mut pos = 8usize;
+    while let (Some(len), Some(kind)) = (b.get(pos..pos + 4), b.get(pos + 4..pos + 8)) {
+        let len = u32::from_be_bytes(len.try_into().ok()?) as usize;
+        match kind {
+            b"acTL" => {
+                let n = b.get(pos + 8..pos + 12)?;
+                return Some(u32::from_be_bytes(n.try_into().ok()?));
+            }
+            b"IDAT" | b"IEND" => break,
+            _ => {}
+        }
+        pos = pos.checked_add(12)?.checked_add(len)?;
+    }
+    Some(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shrink_denom_picks_largest_fitting() {
+        assert_eq!(jpeg_shrink_denom(4000, 3000, None), 1);
+        assert_eq!(jpeg_shrink_denom(4000, 3000, Some((300, 200))), 8);
+        assert_eq!(jpeg_shrink_denom(4000, 3000, Some((500, 375))), 8);
+        assert_eq!(jpeg_shrink_denom(4000, 3000, Some((501, 375))), 4);
+        assert_eq!(jpeg_shrink_denom(4000, 3000, Some((1000, 751))), 2);
+        assert_eq!(jpeg_shrink_denom(4000, 3000, Some((2001, 10))), 1);
+        // ceil: 17 / 8 = 3 (2.125 rounded up).
+        assert_eq!(jpeg_shrink_denom(17, 17, Some((3, 3))), 8);
+        assert_eq!(jpeg_shrink_denom(17, 17, Some((4, 4))), 4);
+    }
+
+    #[test]
+    fn jpeg_walk_survives_every_truncation() {
+        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10];
+        j.extend_from_slice(b"Exif\0\0II*\0\x08\0\0\0");
+        j.extend_from_slice(&[0xFF, 0xC0, 0, 11, 8, 0, 16, 0, 32, 1, 1, 0x11, 0]);
+        j.extend_from_slice(&[0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0x12, 0x34, 0xFF, 0xD9]);
+        let info = jpeg::walk(&j, true).unwrap();
+        assert_eq!((info.width, info.height, info.scans), (32, 16, 1));
+        assert_eq!(info.exif, Some(&b"II*\0\x08\0\0\0"[..]));
+        for n in 0..j.len() {
+            let _ = jpeg::walk(&j[..n], true);
+            let _ = jpeg::walk(&j[..n], false);
+        }
+    }
+
+    #[test]
+    fn frame_counters_are_bounded() {
+        assert_eq!(
+            webp_frame_count(b"RIFF\0\0\0\0WEBPANMF\xff\xff\xff\xff"),
+            Some(1)
+        );
+        assert_eq!(
+            png_frame_count(b"\x89PNG\r\n\x1a\n\0\0\0\x08acTL\0\0\0\x05"),
+            Some(5)
+        );
+        assert_eq!(gif_frame_count(b"GIF89a", 10), None);
+    }
+
+    #[test]
+    fn sixteen_bit_reduces_with_rounding() {
+        let mut b = Vec::new();
+        for v in [0u16, 257, 65535, 32896] {
+            b.extend_from_slice(&v.to_ne_bytes());
+        }
+        let (l, d) = to_8bit(ColorType::L16, b).unwrap();
+        assert_eq!(l, PixelLayout::Gray8);
+        assert_eq!(d, vec![0, 1, 255, 128]);
+    }
+}
