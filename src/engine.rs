@@ -519,7 +519,7 @@ impl Engine {
             frame = run.params_step(frame, p, Some((oriented, g)))?;
             rest = transform.steps.get(1..).unwrap_or(&[]);
         }
-        frame = run.steps(frame, rest, 0)?;
+        frame = run.steps(frame, rest)?;
         report.steps = std::mem::take(&mut run.steps);
 
         self.finish(
@@ -772,7 +772,7 @@ impl Run<'_> {
         ctx
     }
 
-    fn steps(&mut self, mut frame: Frame, steps: &[Step], depth: usize) -> Result<Frame> {
+    fn steps(&mut self, mut frame: Frame, steps: &[Step]) -> Result<Frame> {
         for step in steps {
             check_deadline(self.request)?;
             frame = match step {
@@ -787,7 +787,7 @@ impl Run<'_> {
                         };
                     match branch {
                         // The parser bounds if-nesting, so this recursion is shallow.
-                        Some(b) => self.steps(frame, b, depth + 1)?,
+                        Some(b) => self.steps(frame, b)?,
                         None => frame,
                     }
                 }

@@ -254,6 +254,7 @@ fn dc_sample(coef: i16, q: i32) -> u8 {
 }
 
 impl<'a> Decoder<'a> {
+    #[allow(clippy::while_let_loop)]
     fn run(&mut self) -> Result<Option<DcImage>> {
         if self.data.get(..2) != Some(&[0xFF, 0xD8]) {
             return Err(undecodable("no SOI marker"));

@@ -1,3 +1,4 @@
+#![allow(clippy::needless_range_loop)]
 //! Tests of the DC-only decoder against mozjpeg's own 1/8-scale decode.
 
 use super::*;
