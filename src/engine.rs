@@ -495,7 +495,14 @@ impl Engine {
             }
         });
         check_deadline(request)?;
-        let decoded = self.decode(input, format, needed, keep != KeepMetadata::None, &header)?;
+        let decoded = self.decode(
+            input,
+            format,
+            needed,
+            keep != KeepMetadata::None,
+            &header,
+            request.deadline,
+        )?;
         check_deadline(request)?;
 
         let mut frame = ops::orient_owned(
@@ -551,6 +558,7 @@ impl Engine {
         needed: Option<(u32, u32)>,
         want_metadata: bool,
         header: &decode::Header,
+        deadline: Option<Instant>,
     ) -> Result<Decoded> {
         if let (InputFormat::Jpeg, Some((w, h)), false) = (format, needed, want_metadata) {
             let stored = Size::new(header.width, header.height);
@@ -573,6 +581,7 @@ impl Engine {
         let options = DecodeOptions {
             min_size: needed,
             want_metadata,
+            deadline,
         };
         decode::decode(input, format, &options, &self.decode_limits())
     }
@@ -700,6 +709,7 @@ impl Engine {
             webp_method: self.config.webp_method,
             avif_speed: self.config.avif_speed,
             metadata: kept,
+            deadline: request.deadline,
         };
         let bytes = encode::encode(&frame, &options)?;
         report.format_reason = reason;

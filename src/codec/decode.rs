@@ -13,8 +13,9 @@
 //! reduced to 8 bits, palettes and tRNS expanded, CMYK converted to RGB).
 
 use std::cell::Cell;
-use std::io::{self, BufRead, Cursor, Read};
+use std::io::{self, BufRead, Cursor, Read, Seek};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
 
 use image::codecs::{
     bmp::BmpDecoder, gif::GifDecoder, ico::IcoDecoder, png::PngDecoder, tiff::TiffDecoder,
@@ -108,6 +109,10 @@ pub struct DecodeOptions {
     pub min_size: Option<(u32, u32)>,
     /// Collect EXIF/ICC/XMP (for `md-true` / `cp-true`).
     pub want_metadata: bool,
+    /// Give up with [`Error::DeadlineExceeded`] once this instant passes. Checked while
+    /// the compressed data is read (every 64 KiB) and between bands of output rows, so a
+    /// slow decode stops within a band's time of the deadline.
+    pub deadline: Option<Instant>,
 }
 
 /// What the header says, read without decoding pixels.
@@ -265,7 +270,7 @@ pub fn read_header(bytes: &[u8], format: InputFormat, limits: &DecodeLimits) -> 
             })
         }
         _ => guarded(format, || {
-            let (header, _) = open_image(bytes, format, limits)?;
+            let (header, _) = open_image(bytes, format, limits, None)?;
             Ok(header)
         }),
     }
@@ -287,9 +292,68 @@ pub fn decode(
     opts: &DecodeOptions,
     limits: &DecodeLimits,
 ) -> Result<Decoded> {
-    match format {
+    let result = match format {
         InputFormat::Jpeg => jpeg::decode(bytes, opts, limits),
         _ => guarded(format, || decode_image(bytes, format, opts, limits)),
+    };
+    match result {
+        // A decoder cut short by the deadline reports truncated or unreadable data.
+        Err(Error::Undecodable { .. }) if past(opts.deadline) => Err(Error::DeadlineExceeded),
+        other => other,
+    }
+}
+
+/// Whether `deadline` has passed.
+pub(crate) fn past(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() >= d)
+}
+
+/// The most bytes a reader hands a decoder at once: the deadline is checked this often.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// A cursor over the input that ends the data early (an I/O error) once the deadline
+/// passes, so decoders that only stop on bad data stop on time too.
+struct DeadlineCursor<'a> {
+    inner: Cursor<&'a [u8]>,
+    deadline: Option<Instant>,
+}
+
+impl DeadlineCursor<'_> {
+    fn check(&self) -> io::Result<()> {
+        if past(self.deadline) {
+            Err(io::Error::new(io::ErrorKind::TimedOut, "deadline exceeded"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Read for DeadlineCursor<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.check()?;
+        let n = buf.len().min(READ_CHUNK);
+        match buf.get_mut(..n) {
+            Some(head) => self.inner.read(head),
+            None => Ok(0),
+        }
+    }
+}
+
+impl BufRead for DeadlineCursor<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.check()?;
+        let rest = self.inner.fill_buf()?;
+        Ok(rest.get(..READ_CHUNK).unwrap_or(rest))
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.inner.consume(amt);
+    }
+}
+
+impl Seek for DeadlineCursor<'_> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
     }
 }
 
@@ -522,6 +586,9 @@ mod jpeg {
         data: &'a [u8],
         pos: usize,
         eof: &'a Cell<bool>,
+        /// Past this instant the reader reports the end of the data, which libjpeg
+        /// answers by finishing quickly with a (gray) fake end.
+        deadline: Option<Instant>,
     }
 
     impl Read for EofReader<'_> {
@@ -539,10 +606,11 @@ mod jpeg {
     impl BufRead for EofReader<'_> {
         fn fill_buf(&mut self) -> io::Result<&[u8]> {
             let rest = self.data.get(self.pos..).unwrap_or(&[]);
-            if rest.is_empty() {
+            if rest.is_empty() || past(self.deadline) {
                 self.eof.set(true);
+                return Ok(&[]);
             }
-            Ok(rest)
+            Ok(rest.get(..READ_CHUNK).unwrap_or(rest))
         }
 
         fn consume(&mut self, amt: usize) {
@@ -604,6 +672,7 @@ mod jpeg {
                 data: bytes,
                 pos: 0,
                 eof: &eof,
+                deadline: opts.deadline,
             };
             let mut d = mozjpeg::Decompress::builder()
                 .from_reader(reader)
@@ -629,7 +698,14 @@ mod jpeg {
             let channels = if cmyk { 4 } else { layout.channels() };
             let pixels = ow as usize * oh as usize;
             let mut buf = alloc(pixels * channels)?;
-            s.read_scanlines_into(&mut buf[..]).map_err(io_err)?;
+            // Bands of rows, with the deadline checked between them.
+            let band = (ow as usize * channels * 64).max(1);
+            for rows in buf.chunks_mut(band) {
+                if past(opts.deadline) {
+                    return Err(Error::DeadlineExceeded);
+                }
+                s.read_scanlines_into(rows).map_err(io_err)?;
+            }
             let truncated = eof.get();
             s.finish().map_err(io_err)?;
             if cmyk {
@@ -641,6 +717,9 @@ mod jpeg {
             Ok(r) => r?,
             Err(p) => return Err(undecodable(f, panic_message(p.as_ref()))),
         };
+        if truncated && past(opts.deadline) {
+            return Err(Error::DeadlineExceeded);
+        }
         if truncated {
             return Err(undecodable(f, "data ends before the image is complete"));
         }
@@ -704,9 +783,24 @@ fn open_image<'a>(
     bytes: &'a [u8],
     format: InputFormat,
     limits: &DecodeLimits,
+    deadline: Option<Instant>,
 ) -> Result<(Header, BoxedDecoder<'a>)> {
     let err = |e| map_image_err(format, e, limits);
-    let cur = Cursor::new(bytes);
+    // The PNG decoder inflates iCCP while reading the header (inside ICO without any
+    // limit): bound it before the decoder sees it.
+    match format {
+        InputFormat::Png => check_png_iccp(bytes, limits)?,
+        InputFormat::Ico => {
+            if let Some(png) = ico_best_png(bytes) {
+                check_png_iccp(png, limits)?;
+            }
+        }
+        _ => {}
+    }
+    let cur = DeadlineCursor {
+        inner: Cursor::new(bytes),
+        deadline,
+    };
     let mut dec: BoxedDecoder<'a> = match format {
         InputFormat::Png => {
             Box::new(PngDecoder::with_limits(cur, image_limits(limits, false)).map_err(err)?)
@@ -727,7 +821,13 @@ fn open_image<'a>(
         _ => Some(1),
     };
     check_frames(frame_count, limits)?;
-    dec.set_limits(image_limits(limits, true)).map_err(err)?;
+    let mut image_limits = image_limits(limits, true);
+    if format == InputFormat::Gif {
+        // image allocates a frame that does not fit the canvas on its own, up to
+        // `max_alloc`; the gif crate refuses frames above its memory limit anyway.
+        image_limits.max_alloc = image_limits.max_alloc.map(|m| m.min(GIF_MEMORY_LIMIT));
+    }
+    dec.set_limits(image_limits).map_err(err)?;
     let orientation = match format {
         InputFormat::Png | InputFormat::Webp => dec
             .exif_metadata()
@@ -757,7 +857,7 @@ fn decode_image(
     limits: &DecodeLimits,
 ) -> Result<Decoded> {
     let err = |e| map_image_err(format, e, limits);
-    let (header, mut dec) = open_image(bytes, format, limits)?;
+    let (header, mut dec) = open_image(bytes, format, limits, opts.deadline)?;
     let metadata = if opts.want_metadata {
         let exif = dec.exif_metadata().map_err(err)?.map(|mut e| {
             if e.starts_with(EXIF_PREFIX) {
@@ -827,6 +927,86 @@ fn to_8bit(color: ColorType, buf: Vec<u8>) -> Option<(PixelLayout, Vec<u8>)> {
         ColorType::Rgba32F => (PixelLayout::Rgba8, from32f(&buf)),
         _ => return None,
     })
+}
+
+/// The gif crate's default memory limit for one frame buffer (`gif::DecodeOptions`).
+const GIF_MEMORY_LIMIT: u64 = 50_000_000;
+
+/// Refuses a PNG whose iCCP profile inflates to more than `max_metadata_bytes`, counting
+/// the inflated bytes in a small buffer (never holding the profile). Only the first iCCP
+/// before IDAT matters: the PNG decoder rejects the others.
+fn check_png_iccp(png: &[u8], limits: &DecodeLimits) -> Result<()> {
+    let mut pos = 8usize;
+    while let (Some(len), Some(kind)) = (
+        png.get(pos..).and_then(<[u8]>::first_chunk),
+        png.get(pos + 4..pos + 8),
+    ) {
+        let len = u32::from_be_bytes(*len) as usize;
+        match kind {
+            b"iCCP" => {
+                let data = png.get(pos + 8..).unwrap_or(&[]);
+                let data = data.get(..len).unwrap_or(data);
+                // Name, NUL, compression method, then a zlib stream: its 2-byte header is
+                // skipped so that only the deflate data decides (as fdeflate sees it).
+                let deflate = data
+                    .iter()
+                    .position(|&b| b == 0)
+                    .and_then(|nul| data.get(nul + 4..))
+                    .unwrap_or(&[]);
+                let inflated = inflated_len(deflate, limits.max_metadata_bytes);
+                if inflated > limits.max_metadata_bytes {
+                    return Err(Error::LimitExceeded {
+                        limit: Limit::MetadataBytes,
+                        actual: inflated,
+                        max: limits.max_metadata_bytes,
+                    });
+                }
+                return Ok(());
+            }
+            b"IDAT" | b"IEND" => return Ok(()),
+            _ => {}
+        }
+        match pos.checked_add(12).and_then(|p| p.checked_add(len)) {
+            Some(p) => pos = p,
+            None => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// How many bytes raw deflate data inflates to, counting stops just past `max`.
+fn inflated_len(deflate: &[u8], max: u64) -> u64 {
+    let mut d = flate2::read::DeflateDecoder::new(deflate);
+    let mut buf = [0u8; 16 * 1024];
+    let mut total = 0u64;
+    while total <= max {
+        match d.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n as u64,
+        }
+    }
+    total
+}
+
+/// The embedded PNG of the ICO entry `image` will decode (its `best_entry`: highest
+/// bit depth, then area; the last entry wins ties), if that entry is a PNG.
+fn ico_best_png(b: &[u8]) -> Option<&[u8]> {
+    let count = usize::from(u16::from_le_bytes([*b.get(4)?, *b.get(5)?]));
+    let entry = |i: usize| -> Option<&[u8; 16]> { b.get(6 + 16 * i..)?.first_chunk() };
+    let score = |e: &[u8; 16]| {
+        let side = |v: u8| if v == 0 { 256u32 } else { u32::from(v) };
+        (u16::from_le_bytes([e[6], e[7]]), side(e[0]) * side(e[1]))
+    };
+    let mut best = entry(count.checked_sub(1)?)?;
+    for i in 0..count - 1 {
+        let e = entry(i)?;
+        if score(e) > score(best) {
+            best = e;
+        }
+    }
+    let offset = u32::from_le_bytes([best[12], best[13], best[14], best[15]]) as usize;
+    b.get(offset..)
+        .filter(|p| p.starts_with(b"\x89PNG\r\n\x1a\n"))
 }
 
 /// Skips GIF data sub-blocks starting at `pos`; returns the position after the terminator.

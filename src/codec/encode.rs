@@ -66,6 +66,9 @@ impl OutputFormat {
     }
 }
 
+use std::time::Instant;
+
+use crate::codec::decode::past;
 use crate::codec::metadata::Metadata;
 use crate::error::{Error, Result};
 use crate::frame::{Frame, PixelLayout};
@@ -98,6 +101,10 @@ pub struct EncodeOptions {
     /// Metadata blocks to embed, already filtered by the engine: every block given here is
     /// written (where the format can carry it), nothing else is.
     pub metadata: Metadata,
+    /// Give up with [`Error::DeadlineExceeded`] once this instant passes: checked before
+    /// encoding and, for JPEG, between bands of rows. The WebP, AVIF, PNG and GIF encoders
+    /// run as one call each and are bounded by the output pixel limit instead.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for EncodeOptions {
@@ -113,6 +120,7 @@ impl Default for EncodeOptions {
             webp_method: 4,
             avif_speed: 8,
             metadata: Metadata::default(),
+            deadline: None,
         }
     }
 }
@@ -137,13 +145,21 @@ impl Default for EncodeOptions {
 /// (WebP 16383, JPEG 65500, GIF 65535), a metadata block too large for its container,
 /// or an internal codec error. Never panics: the C encoders' unwinding errors are caught.
 pub fn encode(frame: &Frame, opts: &EncodeOptions) -> Result<Vec<u8>> {
+    if past(opts.deadline) {
+        return Err(Error::DeadlineExceeded);
+    }
     let quality = opts.quality.clamp(1, 100);
-    match opts.format {
+    let result = match opts.format {
         OutputFormat::Jpeg => jpeg::encode(frame, quality, opts),
         OutputFormat::Png => png::encode(frame, opts),
         OutputFormat::Webp => webp::encode(frame, quality, opts),
         OutputFormat::Avif => avif::encode(frame, quality, opts),
         OutputFormat::Gif => gif::encode(frame),
+    };
+    match result {
+        // An encoder cut short by the deadline reports an I/O error.
+        Err(Error::Encode { .. }) if past(opts.deadline) => Err(Error::DeadlineExceeded),
+        other => other,
     }
 }
 
@@ -230,6 +246,7 @@ mod jpeg {
         let gray = frame.layout() == PixelLayout::Gray8;
         let subsampling = opts.subsampling;
         let progressive = opts.progressive;
+        let deadline = opts.deadline;
         let run = || -> std::io::Result<Vec<u8>> {
             let mut c = Compress::new(if gray {
                 ColorSpace::JCS_GRAYSCALE
@@ -259,7 +276,16 @@ mod jpeg {
             for (marker, data) in &markers {
                 started.write_marker(*marker, data);
             }
-            started.write_scanlines(frame.data())?;
+            let band = (frame.width() as usize * frame.layout().channels() * 64).max(1);
+            for rows in frame.data().chunks(band) {
+                if past(deadline) {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "deadline exceeded",
+                    ));
+                }
+                started.write_scanlines(rows)?;
+            }
             started.finish()
         };
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {

@@ -44,6 +44,10 @@ impl Transform {
         let mut budget = 0usize;
         let steps = expand(&self.steps, registry, limits, 0, &mut budget)?;
         let out = Transform { steps };
+        if out.steps.is_empty() {
+            // Nothing to re-check; the empty string does not parse (`parse` refuses it).
+            return Ok(out);
+        }
         // Re-check every parse-time rule on the result.
         let opts = ParseOptions {
             mode: Mode::Lenient,

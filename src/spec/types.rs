@@ -362,8 +362,8 @@ impl Color {
         match self {
             Color::Rgb([r, g, b]) | Color::Named(_, [r, g, b]) => [*r, *g, *b, 255],
             Color::Rgba([r, g, b], a) => {
-                // a is 0..=99, so a*255/99 <= 255.
-                let alpha = (u32::from(*a) * 255 + 49) / 99;
+                // a is the opacity in hundredths (0.00–0.99, reference §5): round(a/100 × 255).
+                let alpha = (u32::from(*a) * 255 + 50) / 100;
                 [*r, *g, *b, u8::try_from(alpha).unwrap_or(255)]
             }
         }
@@ -931,7 +931,7 @@ mod tests {
     #[test]
     fn decimal_alpha_maps_to_8_bit() {
         assert_eq!(Color::Rgba([1, 2, 3], 0).rgba8(), [1, 2, 3, 0]);
-        assert_eq!(Color::Rgba([1, 2, 3], 99).rgba8(), [1, 2, 3, 255]);
-        assert_eq!(Color::Rgba([1, 2, 3], 50).rgba8()[3], 129);
+        assert_eq!(Color::Rgba([1, 2, 3], 99).rgba8(), [1, 2, 3, 252]);
+        assert_eq!(Color::Rgba([1, 2, 3], 50).rgba8()[3], 128);
     }
 }

@@ -213,6 +213,7 @@ fn jpeg_shrink_on_load_picks_scale_and_size() {
             let o = DecodeOptions {
                 min_size,
                 want_metadata: false,
+                ..DecodeOptions::default()
             };
             let d = decode(&j, InputFormat::Jpeg, &o, &lim()).unwrap();
             assert_eq!(d.scale_denom, want, "{min_size:?}");
@@ -288,6 +289,7 @@ fn corpus_photo_shrinks_and_carries_exif() {
     let o = DecodeOptions {
         min_size: Some((300, 300)),
         want_metadata: true,
+        ..DecodeOptions::default()
     };
     let d = decode(&b, InputFormat::Jpeg, &o, &lim()).unwrap();
     // 2560/8 = 320 but 1920/8 = 240 < 300, so 1/4.
@@ -350,6 +352,7 @@ fn corpus_orientation_files_report_their_orientation() {
             let with_md = DecodeOptions {
                 min_size: None,
                 want_metadata: true,
+                ..DecodeOptions::default()
             };
             let d = decode(&b, format, &with_md, &lim()).unwrap();
             assert_eq!(d.orientation, want, "{n}");
@@ -478,6 +481,7 @@ fn jpeg_icc_profile_reassembled_and_bounded() {
     let o = DecodeOptions {
         min_size: None,
         want_metadata: true,
+        ..DecodeOptions::default()
     };
     let d = decode(&j, InputFormat::Jpeg, &o, &lim()).unwrap();
     assert_eq!(d.metadata.icc.as_deref(), Some(&icc[..]));
@@ -627,6 +631,7 @@ fn png_icc_and_truncation() {
     let o = DecodeOptions {
         min_size: None,
         want_metadata: true,
+        ..DecodeOptions::default()
     };
     let d = decode(&p, InputFormat::Png, &o, &lim()).unwrap();
     assert_eq!(d.metadata.icc.as_deref(), Some(&icc[..]));
@@ -840,6 +845,7 @@ fn odd_corpus_never_panics() {
     let o = DecodeOptions {
         min_size: None,
         want_metadata: true,
+        ..DecodeOptions::default()
     };
     let mut n = 0;
     for (sub, format) in [
@@ -882,4 +888,47 @@ fn odd_corpus_never_panics() {
         }
     }
     assert!(n > 500, "corpus incomplete: {n} files");
+}
+
+/// A deadline stops a decode that is already running: the readers and the row loops check
+/// it, so a slow decode ends with `DeadlineExceeded` rather than running on. Without those
+/// checks `decode` has no deadline at all and these full decodes (tens to hundreds of
+/// milliseconds each) would succeed.
+#[test]
+fn deadline_stops_a_decode_in_progress() {
+    use std::time::{Duration, Instant};
+    let photos = Path::new(CORPUS).join("photos");
+    for (name, format) in [
+        ("elephants-painting-3840x2160.jpg", InputFormat::Jpeg), // progressive
+        ("kleiber-nuthatch-6028x3391.jpg", InputFormat::Jpeg),   // baseline
+        ("gulp-alpha-1920x1200.png", InputFormat::Png),
+    ] {
+        let bytes = std::fs::read(photos.join(name)).unwrap();
+        let o = DecodeOptions {
+            deadline: Some(Instant::now() + Duration::from_millis(5)),
+            ..DecodeOptions::default()
+        };
+        let err = decode(&bytes, format, &o, &lim()).unwrap_err();
+        assert_eq!(err, Error::DeadlineExceeded, "{name}");
+        // The same decode with time to spare succeeds.
+        let o = DecodeOptions {
+            deadline: Some(Instant::now() + Duration::from_secs(600)),
+            ..DecodeOptions::default()
+        };
+        assert!(decode(&bytes, format, &o, &lim()).is_ok(), "{name}");
+    }
+    // A deadline already past stops every decoder before it starts.
+    let past = Instant::now().checked_sub(Duration::from_secs(1));
+    let o = DecodeOptions {
+        deadline: past,
+        ..DecodeOptions::default()
+    };
+    for (name, format) in [
+        ("storm-1920x1280.jpg", InputFormat::Jpeg),
+        ("gulp-alpha-1920x1200.png", InputFormat::Png),
+    ] {
+        let bytes = std::fs::read(photos.join(name)).unwrap();
+        let err = decode(&bytes, format, &o, &lim()).unwrap_err();
+        assert_eq!(err, Error::DeadlineExceeded, "{name}");
+    }
 }

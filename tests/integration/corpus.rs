@@ -1,1 +1,227 @@
-//! Integration tests: corpus.
+//! Integration tests: corpus. Every file of `../shared/corpus/odd` goes through `sniff` and
+//! the whole pipeline (`w-300,h-300` to WebP and to JPEG) with a default engine; each run
+//! must end in `Ok` or a typed, input-caused error, and never panic.
+//!
+//! Run it with `cargo test --release --test integration corpus::` to see the summary
+//! (counts per outcome, slowest file) with `-- --nocapture`.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use pixform::engine::{Engine, Request};
+use pixform::spec::Transform;
+use pixform::{Category, Error};
+
+/// Threads the corpus is split across (the CI machines have two cores).
+const THREADS: usize = 2;
+
+/// The odd corpus, relative to the crate root.
+pub(crate) fn odd_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/odd")
+}
+
+/// Every data file under `dir`, recursively, sorted (README and MANIFEST skipped).
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !matches!(
+                p.file_name().and_then(|n| n.to_str()),
+                Some("README.md" | "MANIFEST.tsv")
+            ) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The categories an input (as opposed to a caller) can cause.
+fn input_caused(c: Category) -> bool {
+    matches!(
+        c,
+        Category::UnsupportedMedia
+            | Category::Undecodable
+            | Category::LimitExceeded
+            | Category::InvalidTransform
+            | Category::Encode
+    )
+}
+
+/// What happened to one file in one run.
+#[derive(Debug)]
+enum Outcome {
+    Ok,
+    Err(Error),
+    Panic(String),
+}
+
+fn outcome<T>(r: std::thread::Result<Result<T, Error>>) -> Outcome {
+    match r {
+        Ok(Ok(_)) => Outcome::Ok,
+        Ok(Err(e)) => Outcome::Err(e),
+        Err(p) => Outcome::Panic(
+            p.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "non-string panic".into()),
+        ),
+    }
+}
+
+fn label(o: &Outcome) -> String {
+    match o {
+        Outcome::Ok => "ok".into(),
+        Outcome::Err(e) => format!("{:?}", e.category()),
+        Outcome::Panic(_) => "PANIC".into(),
+    }
+}
+
+struct FileResult {
+    name: String,
+    runs: Vec<(&'static str, Outcome)>,
+    time: Duration,
+}
+
+fn run_file(engine: &Engine, transforms: &[(&'static str, Transform)], path: &Path) -> FileResult {
+    let name = path
+        .strip_prefix(odd_dir())
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let start = Instant::now();
+    let mut runs = Vec::new();
+    let sniffed = catch_unwind(AssertUnwindSafe(|| pixform::sniff::sniff(&bytes)));
+    runs.push((
+        "sniff",
+        match sniffed {
+            Ok(_) => Outcome::Ok,
+            Err(_) => Outcome::Panic("sniff panicked".into()),
+        },
+    ));
+    for (what, t) in transforms {
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            engine.transform(&bytes, t, &Request::default())
+        }));
+        // An `Ok` must be what was asked for: the format, and at most 300 px a side.
+        if let Ok(Ok(out)) = &r {
+            let mime = format!("image/{what}");
+            assert!(
+                out.mime() == mime && out.width <= 300 && out.height <= 300,
+                "{name} [{what}]: {}x{} {}",
+                out.width,
+                out.height,
+                out.mime()
+            );
+        }
+        runs.push((what, outcome(r)));
+    }
+    FileResult {
+        name,
+        runs,
+        time: start.elapsed(),
+    }
+}
+
+#[test]
+fn every_odd_file_transforms_or_fails_typed() {
+    let files = files_under(&odd_dir());
+    assert!(
+        files.len() > 100,
+        "the odd corpus is missing or nearly empty ({} files under {})",
+        files.len(),
+        odd_dir().display()
+    );
+    let engine = Engine::default();
+    let transforms: Vec<(&'static str, Transform)> = [
+        ("webp", "w-300,h-300,f-webp"),
+        ("jpeg", "w-300,h-300,f-jpg"),
+    ]
+    .into_iter()
+    .map(|(what, s)| (what, engine.parse(s).unwrap()))
+    .collect();
+
+    let started = Instant::now();
+    let next = Mutex::new(0usize);
+    let results = Mutex::new(Vec::with_capacity(files.len()));
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| loop {
+                let i = {
+                    let mut n = next.lock().unwrap();
+                    let i = *n;
+                    *n += 1;
+                    i
+                };
+                let Some(path) = files.get(i) else { break };
+                let r = run_file(&engine, &transforms, path);
+                results.lock().unwrap().push(r);
+            });
+        }
+    });
+    let results = results.into_inner().unwrap();
+    assert_eq!(results.len(), files.len());
+
+    let mut counts: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    let mut panics = Vec::new();
+    let mut wrong = Vec::new();
+    for r in &results {
+        for (what, o) in &r.runs {
+            *counts.entry((what, label(o))).or_default() += 1;
+            match o {
+                Outcome::Panic(m) => panics.push(format!("{} [{what}]: {m}", r.name)),
+                Outcome::Err(e) if !input_caused(e.category()) => {
+                    wrong.push(format!("{} [{what}]: {e:?}", r.name))
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut by_time: Vec<&FileResult> = results.iter().collect();
+    by_time.sort_by_key(|r| std::cmp::Reverse(r.time));
+    println!(
+        "odd corpus: {} files in {:.2?} on {THREADS} threads",
+        results.len(),
+        started.elapsed()
+    );
+    for ((what, l), n) in &counts {
+        println!("  {what:5} {l:18} {n}");
+    }
+    for r in by_time.iter().take(5) {
+        println!("  slow: {:>9.2?} {}", r.time, r.name);
+    }
+    assert!(
+        panics.is_empty(),
+        "{} run(s) panicked:\n{}",
+        panics.len(),
+        panics.join("\n")
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} run(s) ended in a category no input may cause:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    // A pipeline that refused everything would pass the checks above: in each folder of a
+    // format pixform decodes, some file must really come out as both WebP and JPEG.
+    for dir in ["png", "jpeg", "gif", "webp", "bmp", "tiff", "ico"] {
+        let ok = results
+            .iter()
+            .filter(|r| r.name.starts_with(&format!("{dir}/")))
+            .filter(|r| r.runs.iter().all(|(_, o)| matches!(o, Outcome::Ok)))
+            .count();
+        assert!(ok > 0, "no file in odd/{dir} transforms");
+    }
+}

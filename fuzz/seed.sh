@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Seeds the fuzz corpora (fuzz/corpus/<target>/, git-ignored) from the odd corpus.
+#   sniff:            every file as is
+#   transform, ffi:   [len][transformation][file], cycling through a few transformations
+# Usage: fuzz/seed.sh [ODD_CORPUS_DIR]   (default: ../shared/corpus/odd from the crate root)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+odd="${1:-$here/../../shared/corpus/odd}"
+[ -d "$odd" ] || { echo "no corpus at $odd" >&2; exit 1; }
+transforms=(
+  "w-300,h-300,f-webp"
+  "w-300,h-300,f-jpg"
+  "w-64,h-64,c-at_max,rt-90,f-png"
+  "w-50,h-80,cm-pad_resize,bg-FF0000,f-gif"
+  "tr:w-100,bl-5:e-sharpen,r-max,o-50"
+  "w-0.5,ar-16-9,fo-center,e-grayscale,b-3_00FF00"
+  ""
+)
+for t in sniff transform ffi; do mkdir -p "$here/corpus/$t"; done
+i=0
+while IFS= read -r -d '' f; do
+  case "$(basename "$f")" in README.md|MANIFEST.tsv) continue ;; esac
+  name="$(basename "$f")"
+  cp "$f" "$here/corpus/sniff/$name"
+  tr="${transforms[$((i % ${#transforms[@]}))]}"
+  for t in transform ffi; do
+    { printf "\\x$(printf %02x ${#tr})"; printf '%s' "$tr"; cat "$f"; } > "$here/corpus/$t/$name"
+  done
+  i=$((i + 1))
+done < <(find "$odd" -type f -print0 | sort -z)
+echo "seeded $i files into $here/corpus/{sniff,transform,ffi}"

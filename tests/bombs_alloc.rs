@@ -1,0 +1,135 @@
+//! Allocation bounds for hostile inputs. A counting global allocator tracks the peak of
+//! live heap bytes while each bomb goes through the engine; the peak must stay far below
+//! what the bomb claims. This binary holds a single test so nothing else allocates
+//! concurrently while a case is measured.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use pixform::engine::{Engine, Request};
+
+#[path = "integration/bombs/craft.rs"]
+mod craft;
+
+/// The system allocator, counting live bytes and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(n: usize) {
+    let now = LIVE.fetch_add(n, Ordering::Relaxed) + n;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The most a bomb may make pixform allocate (the claimed sizes are GBs).
+const BUDGET: usize = 64 << 20;
+
+/// Peak live heap bytes above the starting point while `f` runs.
+fn peak_of<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let r = f();
+    (PEAK.load(Ordering::Relaxed).saturating_sub(base), r)
+}
+
+/// Odd-corpus files the MANIFEST marks as bombs or huge pictures.
+fn corpus_bombs() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/odd");
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    manifest
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .filter(|name| {
+            let n = name.to_ascii_lowercase();
+            ["bomb", "huge", "large", "big", "_dos", "oom"]
+                .iter()
+                .any(|w| n.contains(w))
+        })
+        .map(|name| (name.to_string(), std::fs::read(dir.join(name)).unwrap()))
+        .collect()
+}
+
+#[test]
+fn bombs_stay_within_the_allocation_budget() {
+    let engine = Engine::default();
+    let request = Request::default();
+    let mut cases: Vec<(String, Vec<u8>, &str)> = Vec::new();
+    for (name, bytes) in craft::all() {
+        cases.push((name.to_string(), bytes.clone(), "w-300,h-300,f-jpg"));
+        cases.push((name.to_string(), bytes, "w-4,f-png,md-true"));
+    }
+    for (name, bytes) in corpus_bombs() {
+        cases.push((name, bytes, "w-300,h-300,f-jpg"));
+    }
+    // Sizes from the transformation string alone, on a 10 × 10 picture.
+    let tiny = craft::png(10, 10);
+    for t in [
+        "w-100000,h-100000",
+        "w-65535,h-65535",
+        "w-60000,h-60000,cm-pad_resize",
+        "w-20000,dpr-5",
+        "w-10,b-50000_FF0000",
+        "w-60000,h-3,c-force,rt-45",
+    ] {
+        cases.push((format!("tiny png, {t}"), tiny.clone(), t));
+    }
+
+    let mut over = Vec::new();
+    for (name, bytes, t) in &cases {
+        let (peak, r) = peak_of(|| engine.transform_str(bytes, t, &request));
+        let outcome = match &r {
+            Ok(o) => format!("Ok {}x{}", o.width, o.height),
+            Err(e) => format!("{:?}", e.category()),
+        };
+        println!(
+            "{:>8.1} MiB  {name} [{t}] → {outcome}",
+            peak as f64 / (1 << 20) as f64
+        );
+        if peak > BUDGET {
+            over.push(format!("{name} [{t}]: {peak} bytes ({outcome})"));
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "over the {BUDGET}-byte budget:\n{}",
+        over.join("\n")
+    );
+}
