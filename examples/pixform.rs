@@ -53,6 +53,12 @@ fn usage() -> Failure {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // Some decoders assert on corrupt data; pixform catches those panics and returns a
+    // typed error, but the default hook would still print a backtrace before that. The tool
+    // promises one line on stderr, so panics stay quiet (set PIXFORM_PANIC_TRACE to see them).
+    if std::env::var_os("PIXFORM_PANIC_TRACE").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
     // The library never panics on input; this is a last line of defence so the tool's
     // exit-code contract holds even for a bug.
     let result = std::panic::catch_unwind(|| run(&args)).unwrap_or_else(|_| {

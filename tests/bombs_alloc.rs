@@ -87,7 +87,104 @@ fn corpus_bombs() -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// What a file may make pixform allocate beyond one RGBA frame of its stored size.
+const CORPUS_OVERHEAD: usize = 48 << 20;
+
+/// The stated bound for one file: one 4-byte-per-pixel frame of the size its header
+/// declares (at most `max_input_pixels`, so ≈ 400 MB at the 100 MP default) plus
+/// [`CORPUS_OVERHEAD`]; files without a readable header get the overhead alone.
+fn corpus_bound(bytes: &[u8]) -> usize {
+    use pixform::codec::decode::{read_header, DecodeLimits, InputFormat};
+    let format = match pixform::sniff::sniff(bytes).map(|m| m.extension) {
+        Some("jpg") => InputFormat::Jpeg,
+        Some("png") => InputFormat::Png,
+        Some("gif") => InputFormat::Gif,
+        Some("webp") => InputFormat::Webp,
+        Some("bmp") => InputFormat::Bmp,
+        Some("tif") | Some("tiff") => InputFormat::Tiff,
+        Some("ico") => InputFormat::Ico,
+        _ => return CORPUS_OVERHEAD,
+    };
+    let pixels = read_header(bytes, format, &DecodeLimits::default())
+        .map(|h| h.width as usize * h.height as usize)
+        .unwrap_or(0);
+    4 * pixels + CORPUS_OVERHEAD
+}
+
+/// The one test of this binary (see the module comment): bombs first, then the corpus.
 #[test]
+fn hostile_inputs_stay_within_the_allocation_budget() {
+    bombs_stay_within_the_allocation_budget();
+    odd_corpus_stays_within_its_budget();
+}
+
+/// Every file of the odd corpus, through both corpus-test transformations, one at a time.
+fn odd_corpus_stays_within_its_budget() {
+    let engine = Engine::default();
+    let request = Request::default();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/odd");
+    let mut files = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !matches!(
+                p.file_name().and_then(|n| n.to_str()),
+                Some("README.md" | "MANIFEST.tsv")
+            ) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(
+        files.len() > 100,
+        "odd corpus missing under {}",
+        dir.display()
+    );
+    let mut worst = (0usize, String::new());
+    let mut over = Vec::new();
+    let mut worst_overhead = (0isize, String::new());
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let bound = corpus_bound(&bytes);
+        for t in ["w-300,h-300,f-webp", "w-300,h-300,f-jpg"] {
+            let (peak, _) = peak_of(|| engine.transform_str(&bytes, t, &request));
+            if peak > worst.0 {
+                worst = (peak, format!("{name} [{t}]"));
+            }
+            let overhead = peak as isize - (bound - CORPUS_OVERHEAD) as isize;
+            if overhead > worst_overhead.0 {
+                worst_overhead = (overhead, format!("{name} [{t}]"));
+            }
+            if peak > bound {
+                over.push(format!("{name} [{t}]: {peak} bytes, bound {bound}"));
+            }
+        }
+    }
+    println!(
+        "odd corpus: {} files, largest peak {:.1} MiB ({}), largest peak beyond one RGBA \
+         frame {:.1} MiB ({})",
+        files.len(),
+        worst.0 as f64 / f64::from(1 << 20),
+        worst.1,
+        worst_overhead.0 as f64 / f64::from(1 << 20),
+        worst_overhead.1
+    );
+    assert!(
+        over.is_empty(),
+        "over the per-file bound (4 bytes per declared pixel + {CORPUS_OVERHEAD}):\n{}",
+        over.join("\n")
+    );
+}
+
 fn bombs_stay_within_the_allocation_budget() {
     let engine = Engine::default();
     let request = Request::default();

@@ -15,6 +15,14 @@ use pixform::engine::{Engine, Request};
 use pixform::spec::Transform;
 use pixform::{Category, Error};
 
+/// The bound for one file (sniff + both transformations), in a release build; a
+/// debug build is allowed ten times as long.
+const PER_FILE_LIMIT: Duration = if cfg!(debug_assertions) {
+    Duration::from_secs(50)
+} else {
+    Duration::from_secs(5)
+};
+
 /// Threads the corpus is split across (the CI machines have two cores).
 const THREADS: usize = 2;
 
@@ -202,6 +210,17 @@ fn every_odd_file_transforms_or_fails_typed() {
     for r in by_time.iter().take(5) {
         println!("  slow: {:>9.2?} {}", r.time, r.name);
     }
+    // A hang guard, not a benchmark: the slowest file takes tens of milliseconds in release.
+    let slow: Vec<String> = results
+        .iter()
+        .filter(|r| r.time > PER_FILE_LIMIT)
+        .map(|r| format!("{}: {:.2?}", r.name, r.time))
+        .collect();
+    assert!(
+        slow.is_empty(),
+        "over {PER_FILE_LIMIT:?} per file:\n{}",
+        slow.join("\n")
+    );
     assert!(
         panics.is_empty(),
         "{} run(s) panicked:\n{}",
