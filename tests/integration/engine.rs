@@ -1367,3 +1367,77 @@ fn original_returns_the_bytes_untouched() {
     assert_eq!(out.format, OutputFormat::Png);
     assert_eq!((out.width, out.height), (20, 10));
 }
+
+/// Every fast path on every shared photo: the thumbnails of the benchmark tasks, from the
+/// JPEG (shrink-on-load: DC-only 1/8 for progressive and baseline files, libjpeg's DCT
+/// scaling at 1/2 and 1/4), against the same transformation of a full decode stored as
+/// PNG (no shrink). The stated bound: PSNR > 35 dB on every photo and task.
+#[test]
+fn fast_paths_stay_close_to_a_full_decode_on_every_photo() {
+    let mut photos: Vec<_> = std::fs::read_dir(PHOTOS)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jpg"))
+        .collect();
+    photos.sort();
+    assert!(photos.len() >= 7, "shared photos missing");
+    let mut scales = std::collections::BTreeSet::new();
+    for path in &photos {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(path).unwrap();
+        // The reference: a full libjpeg decode, turned upright, as PNG.
+        let d = mozjpeg::Decompress::new_mem(&bytes).unwrap();
+        let mut s = d.rgb().unwrap();
+        let (w, h) = (s.width() as u32, s.height() as u32);
+        let px: Vec<[u8; 3]> = s.read_scanlines().unwrap();
+        s.finish().unwrap();
+        let full: Vec<u8> = px.into_iter().flatten().collect();
+        let mut img =
+            image::DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, full).unwrap());
+        let header = pixform::codec::decode::read_header(
+            &bytes,
+            pixform::codec::decode::InputFormat::Jpeg,
+            &Default::default(),
+        )
+        .unwrap();
+        img.apply_orientation(image::metadata::Orientation::from_exif(header.orientation).unwrap());
+        let rgb = img.to_rgb8();
+        let reference = png_of(
+            rgb.width(),
+            rgb.height(),
+            rgb.as_raw(),
+            image::ExtendedColorType::Rgb8,
+        );
+        for t in [
+            "w-300,h-300,c-at_max,f-png",
+            "w-300,h-300,f-png",
+            "w-1200,f-png",
+        ] {
+            let fast = run(&bytes, t);
+            let slow = run(&reference, t);
+            assert_eq!(slow.report.shrink_on_load, 1);
+            assert_eq!(
+                (fast.width, fast.height),
+                (slow.width, slow.height),
+                "{name} `{t}`"
+            );
+            scales.insert(fast.report.shrink_on_load);
+            let p = psnr(&rgb_bytes(&pixels(&fast)), &rgb_bytes(&pixels(&slow)));
+            println!(
+                "{name:40} {t:28} 1/{} {p:.1} dB",
+                fast.report.shrink_on_load
+            );
+            assert!(
+                p > 35.0,
+                "{name} `{t}` (1/{}): PSNR {p:.1} dB",
+                fast.report.shrink_on_load
+            );
+        }
+    }
+    // Every shrink scale was exercised (1 = no shrink, for the 1200 px outputs of the
+    // smaller photos).
+    for k in [2, 4, 8] {
+        assert!(scales.contains(&k), "scale 1/{k} not exercised: {scales:?}");
+    }
+}
