@@ -1,5 +1,6 @@
 //! DC-only 1/8-scale decode (`pixform::codec::jpeg_dc`) against mozjpeg's own 1/8 decode,
-//! on every JPEG of `../shared/corpus/photos`.
+//! and the baseline 1/4-scale decode against mozjpeg's 1/4, on every JPEG of
+//! `../shared/corpus/photos` (the 1/4 pair only on the baseline ones).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -24,10 +25,10 @@ fn photos() -> Vec<(String, Vec<u8>)> {
     out
 }
 
-fn mozjpeg_1_8(bytes: &[u8]) -> usize {
+fn mozjpeg_scaled(bytes: &[u8], eighths: u8) -> usize {
     std::panic::catch_unwind(|| {
         let mut d = mozjpeg::Decompress::new_mem(bytes).ok()?;
-        d.scale(1);
+        d.scale(eighths);
         let mut s = d.rgb().ok()?;
         let px: Vec<u8> = s.read_scanlines().ok()?;
         Some(px.len())
@@ -46,8 +47,22 @@ fn bench(c: &mut Criterion) {
             })
         });
         c.bench_function(&format!("jpeg_mozjpeg_1_8/{name}"), |b| {
-            b.iter(|| black_box(mozjpeg_1_8(black_box(&bytes))))
+            b.iter(|| black_box(mozjpeg_scaled(black_box(&bytes), 1)))
         });
+        let quarter = |bytes: &[u8]| {
+            pixform::codec::jpeg_dc::decode_quarter(bytes, u64::MAX)
+                .ok()
+                .flatten()
+                .map(|i| i.frame.data().len())
+        };
+        if quarter(&bytes).is_some() {
+            c.bench_function(&format!("jpeg_quarter/{name}"), |b| {
+                b.iter(|| black_box(quarter(black_box(&bytes))))
+            });
+            c.bench_function(&format!("jpeg_mozjpeg_1_4/{name}"), |b| {
+                b.iter(|| black_box(mozjpeg_scaled(black_box(&bytes), 2)))
+            });
+        }
     }
 }
 

@@ -550,7 +550,8 @@ impl Engine {
         }
     }
 
-    /// Decodes, taking the DC-only JPEG path when 1/8 scale is enough.
+    /// Decodes, taking pixform's own JPEG paths when 1/8 (DC only) or 1/4 (baseline) scale
+    /// is enough.
     fn decode(
         &self,
         input: &[u8],
@@ -564,17 +565,21 @@ impl Engine {
             let stored = Size::new(header.width, header.height);
             let needed = Size::new(w, h);
             if let (Some(stored), Some(needed)) = (stored, needed) {
-                if plan::shrink_factor(stored, needed) == 8 {
-                    if let Some(dc) =
-                        jpeg_dc::decode_dc(input, self.config.limits.max_input_pixels)?
-                    {
-                        return Ok(Decoded {
-                            frame: dc.frame,
-                            scale_denom: 8,
-                            orientation: header.orientation,
-                            metadata: Metadata::default(),
-                        });
-                    }
+                let max = self.config.limits.max_input_pixels;
+                // Own fast paths: DC-only at 1/8, 2×2 per block at 1/4 (baseline files);
+                // `None` falls back to libjpeg's scaled decode.
+                let fast = match plan::shrink_factor(stored, needed) {
+                    8 => jpeg_dc::decode_dc(input, max)?.map(|d| (d, 8)),
+                    4 => jpeg_dc::decode_quarter(input, max)?.map(|d| (d, 4)),
+                    _ => None,
+                };
+                if let Some((image, scale_denom)) = fast {
+                    return Ok(Decoded {
+                        frame: image.frame,
+                        scale_denom,
+                        orientation: header.orientation,
+                        metadata: Metadata::default(),
+                    });
                 }
             }
         }

@@ -340,12 +340,69 @@ impl<'a> BitReader<'a> {
         }
     }
 
+    /// Decodes the AC coefficients of one baseline block up to zigzag index `last`, adding
+    /// `value × w[k]` to `acc` for each non-zero coefficient at index `k`, then skips the
+    /// rest of the block with the fast skip tables.
+    #[inline(always)]
+    pub(crate) fn ac_accumulate(
+        &mut self,
+        t: &HuffTable,
+        w: &[[f32; 4]; 64],
+        last: usize,
+        acc: &mut [f32; 4],
+    ) {
+        let mut k = 1usize;
+        while k < 64 {
+            if k > last {
+                self.skip_ac_from(t, k as u32);
+                return;
+            }
+            self.ensure();
+            let e = t.fast_sym[(self.acc >> (64 - FAST_BITS)) as usize];
+            let (len, sym) = if e != 0 {
+                (u32::from(e & 31), u32::from(e >> 8))
+            } else {
+                t.slow(self.acc)
+            };
+            self.consume(len);
+            let (r, s) = ((sym >> 4) as usize, sym & 15);
+            if s == 0 {
+                if r == 15 {
+                    k += 16;
+                    continue;
+                }
+                break;
+            }
+            k += r;
+            // A code plus its extra bits fit the MAX_STEP bits `ensure` provided.
+            let v = (self.acc >> (64 - s)) as i32;
+            self.consume(s);
+            let v = if v < (1 << (s - 1)) {
+                v - (1 << s) + 1
+            } else {
+                v
+            } as f32;
+            if let Some(wk) = w.get(k) {
+                for (a, wi) in acc.iter_mut().zip(wk) {
+                    *a += v * wi;
+                }
+            }
+            k += 1;
+        }
+    }
+
     /// Skips the 63 AC coefficients of one baseline block.
     #[inline(always)]
     pub(crate) fn skip_ac(&mut self, t: &HuffTable) {
+        self.skip_ac_from(t, 1);
+    }
+
+    /// Skips the AC coefficients of a baseline block from zigzag index `start` (1..=63) on.
+    #[inline(always)]
+    pub(crate) fn skip_ac_from(&mut self, t: &HuffTable, start: u32) {
         let multi: &[u16; MULTI_SIZE] = &t.multi;
         let single: &[u16; FAST_SIZE] = &t.fast_skip;
-        let mut k: u32 = 1;
+        let mut k: u32 = start;
         let mut acc = self.acc;
         let mut nbits = self.nbits;
         loop {
