@@ -4,13 +4,14 @@
 //! concurrently while a case is measured.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pixform::engine::{Engine, Request};
 
 #[path = "integration/bombs/craft.rs"]
 mod craft;
+#[path = "integration/odd.rs"]
+mod odd;
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;
@@ -69,24 +70,6 @@ fn peak_of<T>(f: impl FnOnce() -> T) -> (usize, T) {
     (PEAK.load(Ordering::Relaxed).saturating_sub(base), r)
 }
 
-/// Odd-corpus files the MANIFEST marks as bombs or huge pictures.
-fn corpus_bombs() -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/odd");
-    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
-    manifest
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split('\t').next())
-        .filter(|name| {
-            let n = name.to_ascii_lowercase();
-            ["bomb", "huge", "large", "big", "_dos", "oom"]
-                .iter()
-                .any(|w| n.contains(w))
-        })
-        .map(|name| (name.to_string(), std::fs::read(dir.join(name)).unwrap()))
-        .collect()
-}
-
 /// What a file may make pixform allocate beyond one RGBA frame of its stored size.
 const CORPUS_OVERHEAD: usize = 48 << 20;
 
@@ -122,23 +105,8 @@ fn hostile_inputs_stay_within_the_allocation_budget() {
 fn odd_corpus_stays_within_its_budget() {
     let engine = Engine::default();
     let request = Request::default();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/odd");
-    let mut files = Vec::new();
-    let mut stack = vec![dir.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if !matches!(
-                p.file_name().and_then(|n| n.to_str()),
-                Some("README.md" | "MANIFEST.tsv")
-            ) {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
+    let dir = odd::odd_dir();
+    let files = odd::files_under(&dir);
     assert!(
         files.len() > 100,
         "odd corpus missing under {}",
@@ -193,7 +161,13 @@ fn bombs_stay_within_the_allocation_budget() {
         cases.push((name.to_string(), bytes.clone(), "w-300,h-300,f-jpg"));
         cases.push((name.to_string(), bytes, "w-4,f-png,md-true"));
     }
-    for (name, bytes) in corpus_bombs() {
+    for path in odd::corpus_bombs() {
+        let name = path
+            .strip_prefix(odd::odd_dir())
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let bytes = std::fs::read(&path).unwrap();
         cases.push((name, bytes, "w-300,h-300,f-jpg"));
     }
     // Sizes from the transformation string alone, on a 10 × 10 picture.

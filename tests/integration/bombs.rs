@@ -9,23 +9,7 @@ use std::time::{Duration, Instant};
 use pixform::engine::{Config, Engine, Request};
 use pixform::{Error, Limit};
 
-/// The file names of the odd corpus that the MANIFEST marks as bombs or huge pictures.
-pub fn corpus_bombs() -> Vec<std::path::PathBuf> {
-    let dir = super::corpus::odd_dir();
-    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
-    manifest
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split('\t').next())
-        .filter(|name| {
-            let n = name.to_ascii_lowercase();
-            ["bomb", "huge", "large", "big", "_dos", "oom"]
-                .iter()
-                .any(|w| n.contains(w))
-        })
-        .map(|name| dir.join(name))
-        .collect()
-}
+use super::odd::corpus_bombs;
 
 fn run(engine: &Engine, bytes: &[u8], t: &str) -> Result<pixform::engine::Output, Error> {
     engine.transform_str(bytes, t, &Request::default())

@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use super::odd::{files_under, odd_dir};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -25,35 +27,6 @@ const PER_FILE_LIMIT: Duration = if cfg!(debug_assertions) {
 
 /// Threads the corpus is split across (the CI machines have two cores).
 const THREADS: usize = 2;
-
-/// The odd corpus, relative to the crate root.
-pub(crate) fn odd_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/odd")
-}
-
-/// Every data file under `dir`, recursively, sorted (README and MANIFEST skipped).
-pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if !matches!(
-                p.file_name().and_then(|n| n.to_str()),
-                Some("README.md" | "MANIFEST.tsv")
-            ) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// The categories an input (as opposed to a caller) can cause.
 fn input_caused(c: Category) -> bool {
