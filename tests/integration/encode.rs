@@ -1,6 +1,7 @@
 //! Integration tests: encode. Every format is decoded back by an independent reader
 //! (image for PNG/GIF/WebP, mozjpeg's decompressor for JPEG; AVIF by its container).
 
+use crate::psnr;
 use image::ImageDecoder;
 use pixform::codec::encode::{
     encode, ChromaSubsampling, EncodeOptions, OutputFormat, PngCompression,
@@ -98,21 +99,6 @@ fn all_metadata() -> Metadata {
         exif: Some(exif_block()),
         icc: Some(icc_block(3000)),
         xmp: Some(xmp_block()),
-    }
-}
-
-fn psnr(a: &[u8], b: &[u8]) -> f64 {
-    assert_eq!(a.len(), b.len());
-    let mse: f64 = a
-        .iter()
-        .zip(b)
-        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
-        .sum::<f64>()
-        / a.len() as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64 * 255.0 / mse).log10()
     }
 }
 

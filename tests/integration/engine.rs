@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::psnr;
 use image::ImageEncoder;
 use pixform::codec::metadata::exif_orientation;
 use pixform::engine::{Config, Engine, Output, OutputFormat, Request};
@@ -320,21 +321,6 @@ fn webp_chunks(b: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
         pos += 8 + len + (len & 1);
     }
     out
-}
-
-fn psnr(a: &[u8], b: &[u8]) -> f64 {
-    assert_eq!(a.len(), b.len());
-    let mse: f64 = a
-        .iter()
-        .zip(b)
-        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
-        .sum::<f64>()
-        / a.len() as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64 * 255.0 / mse).log10()
-    }
 }
 
 fn rgb_bytes(img: &image::RgbaImage) -> Vec<u8> {
