@@ -82,7 +82,9 @@ pub struct Config {
     pub avif_speed: u8,
     /// Refuse unknown keys (strict, the default) or keep them as unknown items.
     pub strict: bool,
-    /// Worker threads for one request (resize, encode); 0 = all cores.
+    /// Threads one request may use; 0 = one per core, 1 = only the caller's. Today a
+    /// baseline JPEG's entropy decoding on the 1/8 and 1/4 paths uses a second thread
+    /// (`codec::jpeg_dc::ScaledOptions`); set 1 when many requests already keep the cores busy.
     pub threads: usize,
 }
 
@@ -568,9 +570,13 @@ impl Engine {
                 let max = self.config.limits.max_input_pixels;
                 // Own fast paths: DC-only at 1/8, 2×2 per block at 1/4 (baseline files);
                 // `None` falls back to libjpeg's scaled decode.
+                let options = jpeg_dc::ScaledOptions {
+                    max_pixels: max,
+                    threads: self.config.threads,
+                };
                 let fast = match plan::shrink_factor(stored, needed) {
-                    8 => jpeg_dc::decode_dc(input, max)?.map(|d| (d, 8)),
-                    4 => jpeg_dc::decode_quarter(input, max)?.map(|d| (d, 4)),
+                    8 => jpeg_dc::decode_dc_with(input, &options)?.map(|d| (d, 8)),
+                    4 => jpeg_dc::decode_quarter_with(input, &options)?.map(|d| (d, 4)),
                     _ => None,
                 };
                 if let Some((image, scale_denom)) = fast {

@@ -193,6 +193,7 @@ fn build_multi(fast_sym: &[u16; FAST_SIZE]) -> Box<[u16; MULTI_SIZE]> {
 }
 
 /// Reads bits from one entropy-coded segment.
+#[derive(Clone)]
 pub(crate) struct BitReader<'a> {
     data: &'a [u8],
     /// Next byte to load.
@@ -223,6 +224,34 @@ impl<'a> BitReader<'a> {
     /// The next byte not yet loaded into the bit buffer.
     pub(crate) fn pos(&self) -> usize {
         self.pos
+    }
+
+    /// The position of the next unread bit in the raw data (stuffed `00` bytes counted), in
+    /// bits from the start of `data`; `None` once the reader stopped at a marker or the end.
+    ///
+    /// Two readers over the same data at the same raw bit position are in the same state
+    /// whatever their buffering, which is what lets a speculative decoder find where it
+    /// meets the one that started at the beginning.
+    pub(crate) fn raw_bit_pos(&self) -> Option<u64> {
+        if self.stopped {
+            return None;
+        }
+        // The buffered bits are the last `nbits` de-stuffed bits before `pos`: walk back
+        // over the raw bytes, a stuffed `00` (one after `FF`) holding no bits.
+        let mut need = self.nbits;
+        let mut p = self.pos;
+        while need > 0 {
+            p = p.checked_sub(1)?;
+            let b = *self.data.get(p)?;
+            if b == 0 && p > 0 && self.data.get(p - 1) == Some(&0xFF) {
+                continue;
+            }
+            if need <= 8 {
+                return Some(p as u64 * 8 + u64::from(8 - need));
+            }
+            need -= 8;
+        }
+        Some(p as u64 * 8)
     }
 
     /// Whether bits that were not in the data have been consumed.
@@ -533,6 +562,34 @@ mod tests {
         assert_eq!(r.dc_diff(&t), 31);
         assert_eq!(r.dc_diff(&t), -127);
         assert!(!r.overrun());
+    }
+
+    #[test]
+    fn raw_bit_pos_counts_stuffed_bytes_whatever_the_buffering() {
+        // Bytes: 12 FF 00 34 56 ... ; bit 8 of the de-stuffed stream is raw bit 8 (the FF),
+        // bit 16 is raw bit 24 (the 34, after the stuffed 00).
+        let mut data = vec![0x12, 0xFF, 0x00, 0x34, 0x56];
+        data.extend(std::iter::repeat_n(0x11u8, 20));
+        let mut a = BitReader::new(&data, 0);
+        assert_eq!(a.raw_bit_pos(), Some(0));
+        a.bits(3);
+        assert_eq!(a.raw_bit_pos(), Some(3));
+        a.bits(5);
+        assert_eq!(a.raw_bit_pos(), Some(8));
+        a.bits(8);
+        assert_eq!(a.raw_bit_pos(), Some(24));
+        a.bits(4);
+        assert_eq!(a.raw_bit_pos(), Some(28));
+        // A reader started at the 34 reaches the same raw positions.
+        let mut b = BitReader::new(&data, 3);
+        assert_eq!(b.raw_bit_pos(), Some(24));
+        b.bits(4);
+        assert_eq!(b.raw_bit_pos(), a.raw_bit_pos());
+        for _ in 0..10 {
+            a.bits(7);
+            b.bits(7);
+            assert_eq!(b.raw_bit_pos(), a.raw_bit_pos());
+        }
     }
 
     #[test]

@@ -26,6 +26,14 @@
 //! and vertical frequencies are 0 or odd (25 of the 64). Every AC coefficient is
 //! Huffman-decoded (baseline interleaves them), but no 8×8 inverse DCT is done.
 //!
+//! Baseline scans without restart markers can be decoded on two cores
+//! ([`ScaledOptions::threads`]): a helper thread starts in the middle of the entropy-coded
+//! data as if an MCU began there, and the in-order decoder takes the helper's blocks from the
+//! first MCU start where both readers stand at the same bit — after which they are in the
+//! same state, up to a DC predictor corrected per component. This is self-synchronising
+//! Huffman decoding; nothing is guessed, and when the two never meet the in-order decoder
+//! simply finishes alone.
+//!
 //! Anything else — arithmetic coding, lossless, hierarchical, 12-bit samples, 2 or 4
 //! components (CMYK/YCCK), sampling factors above 2, or a scan that needs a Huffman table the
 //! file never defines (Motion-JPEG) — gives `Ok(None)`, so the caller can fall back to libjpeg.
@@ -41,8 +49,13 @@
 //! the number of blocks, whatever the bytes.
 
 mod bits;
+mod split;
 #[cfg(test)]
 mod tests;
+
+use std::thread::ScopedJoinHandle;
+
+use split::Speculation;
 
 use bits::{has_ff, BitReader, HuffTable};
 
@@ -72,7 +85,15 @@ pub struct DcImage {
 /// - [`Error::Undecodable`] for bytes that are not a JPEG, corrupt headers or data truncated
 ///   before half of a first scan (module docs, *Damaged data*).
 pub fn decode_dc(bytes: &[u8], max_pixels: u64) -> Result<Option<DcImage>> {
-    decode_scaled(bytes, max_pixels, false)
+    decode_dc_with(bytes, &ScaledOptions::one_thread(max_pixels))
+}
+
+/// [`decode_dc`] with options (threads).
+///
+/// # Errors
+/// As [`decode_dc`].
+pub fn decode_dc_with(bytes: &[u8], options: &ScaledOptions) -> Result<Option<DcImage>> {
+    decode_scaled(bytes, options, false)
 }
 
 /// Decodes the 1/4-scale image of a baseline JPEG (module docs).
@@ -82,14 +103,49 @@ pub fn decode_dc(bytes: &[u8], max_pixels: u64) -> Result<Option<DcImage>> {
 /// # Errors
 /// As [`decode_dc`].
 pub fn decode_quarter(bytes: &[u8], max_pixels: u64) -> Result<Option<DcImage>> {
-    decode_scaled(bytes, max_pixels, true)
+    decode_quarter_with(bytes, &ScaledOptions::one_thread(max_pixels))
 }
 
-fn decode_scaled(bytes: &[u8], max_pixels: u64, quarter: bool) -> Result<Option<DcImage>> {
+/// [`decode_quarter`] with options (threads).
+///
+/// # Errors
+/// As [`decode_dc`].
+pub fn decode_quarter_with(bytes: &[u8], options: &ScaledOptions) -> Result<Option<DcImage>> {
+    decode_scaled(bytes, options, true)
+}
+
+/// How [`decode_dc_with`] and [`decode_quarter_with`] run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScaledOptions {
+    /// Largest full-size width × height accepted (checked from the SOF marker).
+    pub max_pixels: u64,
+    /// Threads one decode may use: 1 = only the caller's, 0 = as many as there are cores.
+    /// Above one, a baseline scan without restart markers is decoded by two threads (a
+    /// helper starts mid-stream and is met where its Huffman decoding resynchronised, see
+    /// the module docs); the output is the same whatever the count.
+    pub threads: usize,
+}
+
+impl ScaledOptions {
+    /// One thread, at most `max_pixels`.
+    pub fn one_thread(max_pixels: u64) -> Self {
+        ScaledOptions {
+            max_pixels,
+            threads: 1,
+        }
+    }
+}
+
+fn decode_scaled(bytes: &[u8], options: &ScaledOptions, quarter: bool) -> Result<Option<DcImage>> {
+    let parallel = match options.threads {
+        0 => split::second_core(),
+        n => n >= 2,
+    };
     let mut d = Decoder {
         data: bytes,
-        max_pixels,
+        max_pixels: options.max_pixels,
         quarter,
+        parallel,
         quant: [None; 4],
         dc_tables: [None, None, None, None],
         ac_tables: [None, None, None, None],
@@ -156,6 +212,8 @@ struct Decoder<'a> {
     max_pixels: u64,
     /// 1/4 scale (baseline only) instead of 1/8.
     quarter: bool,
+    /// Split sequential scans across two threads ([`split`]).
+    parallel: bool,
     /// Quantisation tables in zigzag order.
     quant: [Option<[u16; 64]>; 4],
     dc_tables: [Option<HuffTable>; 4],
@@ -588,6 +646,7 @@ impl<'a> Decoder<'a> {
             self.restart_interval,
             &self.dc_tables,
             &self.ac_tables,
+            self.parallel,
         )?;
         Ok((Flow::Continue, end))
     }
@@ -756,6 +815,9 @@ struct BlockPlan<'t> {
     ac: Option<&'t HuffTable>,
     /// Offset of the block from its MCU's first block, in the component's grid.
     off: usize,
+    /// The same offset in blocks across and down.
+    dx: usize,
+    dy: usize,
 }
 
 /// `(row, column)` of each zigzag index: the JPEG coefficient order.
@@ -836,6 +898,7 @@ fn decode_scan(
     restart_interval: usize,
     dc_tables: &[Option<HuffTable>; 4],
     ac_tables: &[Option<HuffTable>; 4],
+    parallel: bool,
 ) -> Result<usize> {
     let interleaved = scomps.len() > 1;
     let mut plan: Vec<BlockPlan<'_>> = Vec::new();
@@ -852,6 +915,8 @@ fn decode_scan(
                     dc: dc_tables[s.td].as_ref(),
                     ac: ac_tables[s.ta].as_ref(),
                     off: by * c.bw + bx,
+                    dx: bx,
+                    dy: by,
                 });
             }
         }
@@ -895,11 +960,26 @@ fn decode_scan(
         total: mcus_x * mcus_y,
         restart_interval,
     };
-    let real = match mode {
-        Mode::Baseline => job.run::<MODE_BASELINE>(0),
-        Mode::Quarter => job.run::<MODE_QUARTER>(0),
-        Mode::DcFirst(al) => job.run::<MODE_DC_FIRST>(al),
-        Mode::DcRefine(al) => job.run::<MODE_DC_REFINE>(al),
+    // Sequential scans without restart markers can be split across two cores.
+    let split_at = match mode {
+        Mode::Baseline | Mode::Quarter if parallel && restart_interval == 0 => {
+            let end = skip_entropy(data, pos);
+            split::split_point(data, pos, end).map(|at| {
+                // The helper's share of the blocks if the bytes spread evenly, + 1/8.
+                let share = (end - at) as f64 / (end - pos).max(1) as f64;
+                let blocks = (job.total * plan.len()) as f64;
+                (at, (blocks * (share * 1.125).min(1.0)) as usize)
+            })
+        }
+        _ => None,
+    };
+    let real = match (mode, split_at) {
+        (Mode::Baseline, Some((at, hint))) => job.run_split::<MODE_BASELINE>(at, hint),
+        (Mode::Quarter, Some((at, hint))) => job.run_split::<MODE_QUARTER>(at, hint),
+        (Mode::Baseline, None) => job.run::<MODE_BASELINE>(0, None),
+        (Mode::Quarter, None) => job.run::<MODE_QUARTER>(0, None),
+        (Mode::DcFirst(al), _) => job.run::<MODE_DC_FIRST>(al, None),
+        (Mode::DcRefine(al), _) => job.run::<MODE_DC_REFINE>(al, None),
     };
     let total = job.total;
     let end = job.reader.pos();
@@ -916,6 +996,85 @@ fn decode_scan(
     Ok(end)
 }
 
+/// What one block of a sequential scan gives: its DC coefficient (16-bit, as libjpeg keeps
+/// coefficients) and, at 1/4 scale, the AC part of its 2×2 samples in 1/16 steps.
+///
+/// Keeping the DC apart from the AC part is what lets a block decoded by the speculative
+/// helper ([`split`]) be corrected by a constant once its DC predictor is known; both the
+/// helper and the in-order decoder go through this type, so they give identical samples.
+#[derive(Clone, Copy, Default)]
+struct SeqBlock {
+    dc: i16,
+    ac: [i16; 4],
+}
+
+/// Rounds an AC sum to 1/16 steps (saturating; a sum that large clamps the sample anyway).
+#[inline(always)]
+fn sixteenths(a: f32) -> i16 {
+    let v = a * 16.0;
+    (v + 0.5f32.copysign(v)) as i16
+}
+
+/// Decodes one block of a baseline scan: the DC difference (added to `pred`) and the AC
+/// coefficients — skipped at 1/8 scale, summed into the 2×2 samples' AC part at 1/4.
+#[inline(always)]
+fn seq_block<const MODE: u8>(
+    r: &mut BitReader<'_>,
+    b: &BlockPlan<'_>,
+    w: Option<&[[f32; 4]; 64]>,
+    pred: &mut i32,
+) -> SeqBlock {
+    // Both tables exist: sos() checked them before decoding a sequential scan.
+    let (Some(dct), Some(act)) = (b.dc, b.ac) else {
+        return SeqBlock::default();
+    };
+    let p = pred.wrapping_add(r.dc_diff(dct));
+    *pred = p;
+    let mut ac = [0i16; 4];
+    match (MODE, w) {
+        (MODE_QUARTER, Some(w)) => {
+            let mut sum = [0f32; 4];
+            r.ac_accumulate(act, w, QUARTER_LAST, &mut sum);
+            ac = sum.map(sixteenths);
+        }
+        _ => r.skip_ac(act),
+    }
+    SeqBlock { dc: p as i16, ac }
+}
+
+/// Writes a sequential block (`bx` across, `by` down in the component's grid) into its
+/// component: the DC coefficient at 1/8 scale, the 2×2 samples at 1/4.
+#[inline(always)]
+fn store_block<const MODE: u8>(
+    comp: &mut Component,
+    bx: usize,
+    by: usize,
+    v: SeqBlock,
+    w: Option<&[[f32; 4]; 64]>,
+) {
+    let bw = comp.bw;
+    if MODE != MODE_QUARTER {
+        if let Some(slot) = comp.dc.get_mut(by * bw + bx) {
+            *slot = v.dc;
+        }
+        return;
+    }
+    let w0 = w.map_or(0.0, |w| w[0][0]);
+    let dc = 128.0 + f32::from(v.dc) * w0;
+    let top = 2 * by * 2 * bw + 2 * bx;
+    for (o, at) in [top, top + 1, top + 2 * bw, top + 2 * bw + 1]
+        .into_iter()
+        .enumerate()
+    {
+        if let Some(slot) = comp.quarter.get_mut(at) {
+            let x = dc + f32::from(v.ac[o]) * (1.0 / 16.0);
+            // Clamped to 0..=255 first, so adding ½ and truncating rounds (f32::round is
+            // a libm call).
+            *slot = (x.clamp(0.0, 255.0) + 0.5) as u8;
+        }
+    }
+}
+
 /// The state of one scan being decoded.
 struct ScanJob<'a, 'p, 't> {
     data: &'a [u8],
@@ -930,9 +1089,43 @@ struct ScanJob<'a, 'p, 't> {
     restart_interval: usize,
 }
 
-impl ScanJob<'_, '_, '_> {
-    /// Decodes the MCUs; returns how many were decoded from real data.
-    fn run<const MODE: u8>(&mut self, al: u8) -> usize {
+/// The helper of a split scan: the byte it started at, and its thread.
+type Helper<'s, 'a> = (usize, ScopedJoinHandle<'s, Speculation<'a>>);
+
+/// How the in-order decoder stands against the helper's marks.
+enum Meeting {
+    /// Not at a mark yet; the next ones are still ahead.
+    NotYet,
+    /// At the start of the helper's mark with this index.
+    At(usize),
+    /// Past every mark (or unable to tell): the helper's work cannot be used.
+    Never,
+}
+
+impl<'a> ScanJob<'a, '_, '_> {
+    /// [`Self::run`] with a helper thread decoding from byte `at` on ([`split`]); on one
+    /// thread when the helper cannot be started. `hint`: blocks the helper may decode.
+    fn run_split<const MODE: u8>(&mut self, at: usize, hint: usize) -> usize {
+        let (data, plan, weights, total) = (self.data, self.plan, self.weights, self.total);
+        std::thread::scope(|s| {
+            let helper = std::thread::Builder::new()
+                .name("pixform-jpeg-split".into())
+                .spawn_scoped(s, move || {
+                    split::speculate::<MODE>(data, at, plan, weights, total, hint)
+                })
+                .ok()
+                .map(|h| (at, h));
+            self.run::<MODE>(0, helper)
+        })
+    }
+
+    /// Decodes the MCUs; returns how many were decoded from real data. With a `helper`
+    /// (sequential scans without restart markers only), the decoder stops where it meets the
+    /// helper's MCUs and takes the rest from it ([`split`]).
+    fn run<const MODE: u8>(&mut self, al: u8, helper: Option<Helper<'_, 'a>>) -> usize {
+        let mut helper = helper;
+        let mut spec: Option<Speculation<'a>> = None;
+        let mut next_mark = 0usize;
         let ri = self.restart_interval;
         let mut preds = [0i32; 4];
         let mut expected_rst = 0u8;
@@ -965,6 +1158,29 @@ impl ScanJob<'_, '_, '_> {
                 (mx, my) = (m % self.mcus_x, m / self.mcus_x);
                 continue;
             }
+            if helper
+                .as_ref()
+                .is_some_and(|(at, _)| self.reader.pos() >= *at)
+            {
+                spec = helper.take().and_then(|(_, h)| h.join().ok());
+            }
+            if let Some(sp) = &spec {
+                match self.meet(sp, &mut next_mark) {
+                    Meeting::NotYet => {}
+                    Meeting::Never => spec = None,
+                    Meeting::At(j) => {
+                        let adopted = spec
+                            .take()
+                            .and_then(|sp| self.adopt::<MODE>(sp, j, m, &mut preds));
+                        if let Some(n) = adopted {
+                            real += n;
+                            m += n;
+                            (mx, my) = (m % self.mcus_x, m / self.mcus_x);
+                            continue;
+                        }
+                    }
+                }
+            }
             for (k, &(h, v, bw)) in self.geometry.iter().enumerate() {
                 if let Some(b) = base.get_mut(k) {
                     *b = my * v * bw + mx * h;
@@ -978,43 +1194,11 @@ impl ScanJob<'_, '_, '_> {
                 let idx = base[k] + b.off;
                 let r = &mut self.reader;
                 match MODE {
-                    MODE_BASELINE => {
-                        let (Some(dct), Some(act)) = (b.dc, b.ac) else {
-                            continue;
-                        };
-                        let p = preds[k].wrapping_add(r.dc_diff(dct));
-                        r.skip_ac(act);
-                        preds[k] = p;
-                        if let Some(slot) = comp.dc.get_mut(idx) {
-                            *slot = p as i16;
-                        }
-                    }
-                    MODE_QUARTER => {
-                        let (Some(dct), Some(act), Some(w)) = (b.dc, b.ac, self.weights.get(k))
-                        else {
-                            continue;
-                        };
-                        let p = preds[k].wrapping_add(r.dc_diff(dct));
-                        preds[k] = p;
-                        let mut acc = [128f32; 4];
-                        let dc = p as f32;
-                        for (a, wi) in acc.iter_mut().zip(w[0]) {
-                            *a += dc * wi;
-                        }
-                        r.ac_accumulate(act, w, QUARTER_LAST, &mut acc);
-                        let bw = comp.bw;
-                        let (bx, by) = (idx % bw.max(1), idx / bw.max(1));
-                        let top = 2 * by * 2 * bw + 2 * bx;
-                        for (o, at) in [top, top + 1, top + 2 * bw, top + 2 * bw + 1]
-                            .into_iter()
-                            .enumerate()
-                        {
-                            if let Some(slot) = comp.quarter.get_mut(at) {
-                                // Clamped to 0..=255 first, so adding ½ and
-                                // truncating rounds (f32::round is a libm call).
-                                *slot = (acc[o].clamp(0.0, 255.0) + 0.5) as u8;
-                            }
-                        }
+                    MODE_BASELINE | MODE_QUARTER => {
+                        let w = self.weights.get(k);
+                        let v = seq_block::<MODE>(r, b, w, &mut preds[k]);
+                        let (h, vs, _) = self.geometry.get(k).copied().unwrap_or_default();
+                        store_block::<MODE>(comp, mx * h + b.dx, my * vs + b.dy, v, w);
                     }
                     MODE_DC_FIRST => {
                         let Some(dct) = b.dc else {
@@ -1048,6 +1232,77 @@ impl ScanJob<'_, '_, '_> {
             }
         }
         real
+    }
+
+    /// Compares the in-order reader's position, at an MCU start, with the helper's marks
+    /// from `next` on (both ascend, so `next` only moves forward).
+    fn meet(&self, sp: &Speculation<'_>, next: &mut usize) -> Meeting {
+        let Some(at) = self.reader.raw_bit_pos() else {
+            return Meeting::Never;
+        };
+        while sp.marks.get(*next).is_some_and(|mark| mark.at < at) {
+            *next += 1;
+        }
+        match sp.marks.get(*next) {
+            None => Meeting::Never,
+            Some(mark) if mark.at == at => Meeting::At(*next),
+            Some(_) => Meeting::NotYet,
+        }
+    }
+
+    /// Takes the helper's MCUs from its mark `j` on as MCUs `m…` of the scan, moving their
+    /// DC values by the predictors the helper did not know, and continues with its reader.
+    /// Returns how many MCUs were taken; `None` (nothing changed) when the helper decoded
+    /// more MCUs than the scan has left.
+    fn adopt<const MODE: u8>(
+        &mut self,
+        sp: Speculation<'a>,
+        j: usize,
+        m: usize,
+        preds: &mut [i32; 4],
+    ) -> Option<usize> {
+        let mark = sp.marks.get(j)?;
+        let n = sp.mcus.checked_sub(mark.mcu)?;
+        if n > self.total.checked_sub(m)? {
+            return None;
+        }
+        let shift: [i32; 4] = std::array::from_fn(|k| preds[k].wrapping_sub(mark.preds[k]));
+        let per = self.plan.len();
+        // One component at a time, so its grid stays at hand.
+        for (k, comp) in self.comps.iter_mut().enumerate() {
+            let (h, vs, _) = self.geometry.get(k).copied().unwrap_or_default();
+            let w = self.weights.get(k);
+            let offset = shift.get(k).copied().unwrap_or(0) as i16;
+            let mut blocks = [(0usize, 0usize, 0usize); 10];
+            let mut nb = 0;
+            for (i, b) in self.plan.iter().enumerate() {
+                if b.k == k {
+                    if let Some(slot) = blocks.get_mut(nb) {
+                        *slot = (i, b.dx, b.dy);
+                        nb += 1;
+                    }
+                }
+            }
+            let blocks = blocks.get(..nb).unwrap_or_default();
+            let (mut mx, mut my) = (m % self.mcus_x, m / self.mcus_x);
+            let mut src = mark.mcu * per;
+            for _ in 0..n {
+                for &(i, dx, dy) in blocks {
+                    let v = sp.block(src + i, offset);
+                    store_block::<MODE>(comp, mx * h + dx, my * vs + dy, v, w);
+                }
+                src += per;
+                mx += 1;
+                if mx == self.mcus_x {
+                    mx = 0;
+                    my += 1;
+                }
+            }
+        }
+        *preds = std::array::from_fn(|k| sp.preds[k].wrapping_add(shift[k]));
+        self.reader = sp.reader;
+        split::note_adopted();
+        Some(n)
     }
 }
 

@@ -771,3 +771,102 @@ fn quarter_never_panics_on_truncation() {
         let _ = decode_quarter(&bytes[..n], NO_LIMIT);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Two-thread (speculative) decoding of baseline scans.
+
+const TWO: ScaledOptions = ScaledOptions {
+    max_pixels: NO_LIMIT,
+    threads: 2,
+};
+
+/// Decodes at 1/8 and 1/4 on one thread and on two; asserts the results are identical
+/// (pixels, or the same error category); returns how many scans used the helper's blocks.
+fn assert_split_identical(bytes: &[u8], what: &str) -> usize {
+    let before = split::ADOPTED.with(|a| a.get());
+    for quarter in [false, true] {
+        let one = decode_scaled(bytes, &ScaledOptions::one_thread(NO_LIMIT), quarter);
+        let two = decode_scaled(bytes, &TWO, quarter);
+        match (one, two) {
+            (Ok(a), Ok(b)) => assert_eq!(
+                a.map(|d| d.frame),
+                b.map(|d| d.frame),
+                "{what} quarter={quarter}: two threads differ from one"
+            ),
+            (Err(a), Err(b)) => assert_eq!(a.category(), b.category(), "{what}"),
+            (a, b) => panic!(
+                "{what} quarter={quarter}: one thread {:?}, two {:?}",
+                a.map(|_| ()),
+                b.map(|_| ())
+            ),
+        }
+    }
+    split::ADOPTED.with(|a| a.get()) - before
+}
+
+fn baseline_photos() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for p in jpegs_in(&crate_root().join("../shared/corpus/photos")) {
+        let bytes = std::fs::read(&p).unwrap();
+        // Sequential files only (the 1/4 path declines progressive ones).
+        if matches!(decode_quarter(&bytes, NO_LIMIT), Ok(Some(_))) {
+            out.push((p.file_name().unwrap().to_string_lossy().to_string(), bytes));
+        }
+    }
+    out
+}
+
+#[test]
+fn split_decoding_is_identical_and_used_on_baseline_photos() {
+    let photos = baseline_photos();
+    assert!(photos.len() >= 3, "baseline photos missing");
+    for (name, bytes) in &photos {
+        // Both scales used the helper's half.
+        assert_eq!(
+            assert_split_identical(bytes, name),
+            2,
+            "{name}: helper not used"
+        );
+    }
+}
+
+#[test]
+fn split_decoding_survives_damage_in_either_half() {
+    let (name, full) = baseline_photos()
+        .into_iter()
+        .min_by_key(|(_, b)| b.len())
+        .unwrap();
+    let mut rng = Lcg(777);
+    // Truncations, each way through the file: past the middle the helper's half is used
+    // up to where the data ends.
+    let mut used = 0;
+    for i in 1..24 {
+        let len = full.len() * i / 24;
+        used += assert_split_identical(&full[..len], &format!("{name} cut at {len}"));
+    }
+    assert!(used >= 10, "helper used on only {used} truncated scans");
+    // Bit flips (which may fake markers, break codes, or desynchronise the helper).
+    for _ in 0..24 {
+        let mut b = full.clone();
+        let start = full.len() / 8;
+        let at = start + rng.below((full.len() - start) as u32) as usize;
+        b[at] ^= 1 << rng.below(8);
+        assert_split_identical(&b, &format!("{name} flip at {at}"));
+    }
+    // A marker in the second half, and junk after the data.
+    let mut b = full.clone();
+    let mid = full.len() * 3 / 4;
+    b[mid] = 0xFF;
+    b[mid + 1] = 0xD3;
+    assert_split_identical(&b, "restart marker in the second half");
+    let mut b = full[..full.len() - 2].to_vec();
+    b.extend(std::iter::repeat_n(0x5Au8, 50_000));
+    b.extend([0xFF, 0xD9]);
+    assert_split_identical(&b, "junk before EOI");
+}
+
+#[test]
+fn short_scans_stay_on_one_thread() {
+    let bytes = moz_encode(100, 75, Sub::S420, false, 90.0);
+    assert_eq!(assert_split_identical(&bytes, "100x75"), 0);
+}

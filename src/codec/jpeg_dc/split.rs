@@ -1,0 +1,150 @@
+//! Two-core decoding of one baseline scan without restart markers, by speculation.
+//!
+//! A helper thread starts in the middle of the entropy-coded data, at a byte boundary, as if
+//! an MCU began there. Its first MCUs are garbage, but Huffman codes resynchronise: after a
+//! short distance its symbol boundaries, and then its MCU boundaries, coincide with the true
+//! ones. It records the raw bit position at the start of each of its first [`MARKS`] MCUs.
+//! The in-order decoder, once past the split point, compares its own MCU-start positions
+//! with those marks; an equal position means both readers are in the same state from there
+//! on (same bits, same place in the MCU), so the helper's blocks from that mark are the
+//! true blocks that follow. Only their DC values differ, by the predictor the helper did not
+//! know — one constant per component, added when the blocks are copied in place.
+//!
+//! Nothing is guessed: when no mark matches (the helper never resynchronised within its
+//! marks, the data is damaged, a marker sits in the way) the in-order decoder just goes on
+//! alone and the helper's work is dropped. The output is identical either way.
+
+use super::bits::BitReader;
+use super::{seq_block, BlockPlan, SeqBlock, MODE_QUARTER};
+
+/// MCU starts the helper records (its positions, for the in-order decoder to meet).
+pub(super) const MARKS: usize = 2048;
+
+/// Entropy-coded bytes below which a scan is decoded on one thread (the helper's start-up
+/// and the copy cost more than they save).
+pub(super) const MIN_SPLIT_BYTES: usize = 96 * 1024;
+
+/// Where one of the helper's MCUs starts.
+pub(super) struct Mark {
+    /// Raw bit position (see [`BitReader::raw_bit_pos`]).
+    pub(super) at: u64,
+    /// The MCU's index in the helper's decoding order.
+    pub(super) mcu: usize,
+    /// The helper's DC predictors there.
+    pub(super) preds: [i32; 4],
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Test probe: scans of this thread finished with the helper's blocks.
+    pub(super) static ADOPTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts an adopted helper (tests only).
+#[inline(always)]
+pub(super) fn note_adopted() {
+    #[cfg(test)]
+    ADOPTED.with(|a| a.set(a.get() + 1));
+}
+
+/// What the helper decoded from the middle of a scan.
+pub(super) struct Speculation<'a> {
+    /// The starts of its first MCUs, ascending.
+    pub(super) marks: Vec<Mark>,
+    /// Per block, in MCU order and the scan's block order within an MCU: the DC coefficient
+    /// from the helper's own predictors (zero at its start), and at 1/4 scale the AC part.
+    pub(super) dc: Vec<i16>,
+    pub(super) ac: Vec<[i16; 4]>,
+    /// MCUs decoded from real data.
+    pub(super) mcus: usize,
+    /// The reader and the predictors after the last of them.
+    pub(super) reader: BitReader<'a>,
+    pub(super) preds: [i32; 4],
+}
+
+impl Speculation<'_> {
+    /// The helper's block `i` (in its decoding order) with its DC moved by `offset`.
+    #[inline(always)]
+    pub(super) fn block(&self, i: usize, offset: i16) -> SeqBlock {
+        SeqBlock {
+            dc: self.dc.get(i).copied().unwrap_or(0).wrapping_add(offset),
+            ac: self.ac.get(i).copied().unwrap_or_default(),
+        }
+    }
+}
+
+/// Where the helper starts in `data[start..end]`: the middle, moved on so that it does not
+/// sit on the stuffed `00` of an `FF 00` pair. `None` for segments too short to split.
+pub(super) fn split_point(data: &[u8], start: usize, end: usize) -> Option<usize> {
+    if end.saturating_sub(start) < MIN_SPLIT_BYTES {
+        return None;
+    }
+    let mut mid = start + (end - start) / 2;
+    while data.get(mid.checked_sub(1)?) == Some(&0xFF) {
+        mid += 1;
+    }
+    (mid < end).then_some(mid)
+}
+
+/// Whether a second core is there to run the helper on (asked once per process).
+pub(super) fn second_core() -> bool {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from)) >= 2
+}
+
+/// The helper: decodes MCUs from byte `start` of `data` until the data runs out or `total`
+/// MCUs were decoded, keeping every block and the marks of the first [`MARKS`] MCUs.
+/// `blocks_hint` sizes the block buffers (a guess; they grow if it is short).
+pub(super) fn speculate<'a, const MODE: u8>(
+    data: &'a [u8],
+    start: usize,
+    plan: &[BlockPlan<'_>],
+    weights: &[[[f32; 4]; 64]],
+    total: usize,
+    blocks_hint: usize,
+) -> Speculation<'a> {
+    let mut reader = BitReader::new(data, start);
+    let mut preds = [0i32; 4];
+    let mut marks = Vec::with_capacity(MARKS);
+    let mut dc = Vec::with_capacity(blocks_hint);
+    let mut ac = Vec::with_capacity(if MODE == MODE_QUARTER { blocks_hint } else { 0 });
+    let mut mcus = 0usize;
+    let mut good = (reader.clone(), preds);
+    while mcus < total {
+        if marks.len() < MARKS {
+            if let Some(at) = reader.raw_bit_pos() {
+                marks.push(Mark {
+                    at,
+                    mcu: mcus,
+                    preds,
+                });
+            }
+        }
+        for b in plan {
+            let k = b.k & 3;
+            let v = seq_block::<MODE>(&mut reader, b, weights.get(k), &mut preds[k]);
+            dc.push(v.dc);
+            if MODE == MODE_QUARTER {
+                ac.push(v.ac);
+            }
+        }
+        if reader.overrun() {
+            // This MCU ran into invented bits: not real data. Leave it to the in-order
+            // decoder, which continues from `good`.
+            let keep = mcus * plan.len();
+            dc.truncate(keep);
+            ac.truncate(keep);
+            break;
+        }
+        mcus += 1;
+        good = (reader.clone(), preds);
+    }
+    Speculation {
+        marks,
+        dc,
+        ac,
+        mcus,
+        reader: good.0,
+        preds: good.1,
+    }
+}
