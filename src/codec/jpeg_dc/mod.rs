@@ -699,17 +699,19 @@ impl<'a> Decoder<'a> {
             let mut rgb = Vec::new();
             rgb.try_reserve_exact(n * 3)
                 .map_err(|_| undecodable("out of memory for the output"))?;
+            rgb.resize(n * 3, 0);
             let (p0, p1, p2) = match planes.as_slice() {
                 [a, b, c] => (a, b, c),
                 _ => return Ok(None),
             };
+            let px = rgb.chunks_exact_mut(3).zip(p0.iter().zip(p1).zip(p2));
             if is_rgb {
-                for ((&r, &g), &b) in p0.iter().zip(p1).zip(p2) {
-                    rgb.extend_from_slice(&[r, g, b]);
+                for (o, ((&r, &g), &b)) in px {
+                    o.copy_from_slice(&[r, g, b]);
                 }
             } else {
-                for ((&y, &cb), &cr) in p0.iter().zip(p1).zip(p2) {
-                    rgb.extend_from_slice(&ycc_to_rgb(y, cb, cr));
+                for (o, ((&y, &cb), &cr)) in px {
+                    o.copy_from_slice(&ycc_to_rgb(y, cb, cr));
                 }
             }
             Frame::new(ow32, oh32, PixelLayout::Rgb8, rgb)?
@@ -765,6 +767,12 @@ fn upsample(
         // context rows and columns do).
         let cw = out_w.div_ceil(2);
         let ch = out_h.div_ceil(2);
+        let row = |y: usize| -> &[u8] {
+            let y = y.min(bh.saturating_sub(1));
+            src.get(y * bw..y * bw + cw.min(bw)).unwrap_or(&[])
+        };
+        // 3 × nearer row + farther row, per sample column (one row of sums reused).
+        let mut colsum = vec![0i32; cw];
         for oy in 0..out_h {
             let y = oy / 2;
             // The nearer neighbour row: above for even rows, below for odd ones.
@@ -773,20 +781,26 @@ fn upsample(
             } else {
                 (y + 1).min(ch - 1)
             };
-            let colsum = |x: usize| 3 * at(x, y) + at(x, far);
+            let (near, far) = (row(y), row(far));
+            for (x, c) in colsum.iter_mut().enumerate() {
+                let n = near.get(x).or(near.last()).map_or(128, |&v| i32::from(v));
+                let f = far.get(x).or(far.last()).map_or(128, |&v| i32::from(v));
+                *c = 3 * n + f;
+            }
+            let at = |x: usize| colsum.get(x).copied().unwrap_or(0);
             for ox in 0..out_w {
                 let x = ox / 2;
-                let this = colsum(x);
+                let this = at(x);
                 let v = if ox % 2 == 0 {
                     if x == 0 {
                         (this * 4 + 8) >> 4
                     } else {
-                        (this * 3 + colsum(x - 1) + 8) >> 4
+                        (this * 3 + at(x - 1) + 8) >> 4
                     }
                 } else if x + 1 >= cw {
                     (this * 4 + 7) >> 4
                 } else {
-                    (this * 3 + colsum(x + 1) + 7) >> 4
+                    (this * 3 + at(x + 1) + 7) >> 4
                 };
                 out.push(v.clamp(0, 255) as u8);
             }
@@ -881,10 +895,13 @@ const MODE_DC_REFINE: u8 = 2;
 const MODE_QUARTER: u8 = 3;
 
 /// The last zigzag index whose value the 1/4 path uses; later coefficients are skipped
-/// undecoded. Index 24 covers every kept frequency pair up to (3, 3); the pairs with a 5 or
-/// a 7 beyond it weigh at most a quarter of the first harmonic per axis and are small after
-/// quantisation (tests: 44–58 dB against libjpeg's 1/4 decode on the shared photos).
-const QUARTER_LAST: usize = 24;
+/// undecoded. Index 9 covers the frequency pairs (0|1, 0|1), (0, 3) and (3, 0); the pairs
+/// beyond it that count — (1, 3), (3, 1), (3, 3) and those with a 5 or 7 — weigh at most
+/// 35 % of the first harmonic per axis, times another such factor, and are small after
+/// quantisation. Measured against libjpeg's 1/4 decode of the shared baseline photos:
+/// 48.6–54.3 dB at 9, 49.6–58.4 dB at 24 — for 15 % less decoding time (storm: 9.0 against
+/// 10.5 ms on one core).
+const QUARTER_LAST: usize = 9;
 
 /// Decodes one DC-carrying scan into the frame's DC grids; returns where its entropy-coded
 /// data ends (the reader's position).
