@@ -10,6 +10,7 @@
 //! The output format is `f-…` if given (`f-auto` uses `--accept`), else OUTPUT's extension,
 //! else the input's format. Exit codes: 0 ok · 1 I/O or other · 2 invalid transformation ·
 //! 3 unsupported or undecodable input · 4 limit exceeded · 5 encode failure.
+//! `PIXFORM_THREADS=N` sets `Config::threads` (default 0: one per core; 1: one thread).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -133,6 +134,12 @@ fn convert(
 ) -> Result<(), Failure> {
     let bytes = std::fs::read(input).map_err(|e| io_failure(input, e))?;
     let mut config = Config::default();
+    if let Some(n) = std::env::var("PIXFORM_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.threads = n;
+    }
     let probe = Engine::new(config.clone());
     let mut t = probe.parse(transform)?;
     if !has_format(&t.steps) {

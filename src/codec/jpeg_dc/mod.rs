@@ -45,8 +45,9 @@
 //! baseline) scan that ends before **half** of its MCUs were decoded from real data gives
 //! [`Error::Undecodable`], as does a file whose first component was never scanned. Bit
 //! patterns that are no Huffman code decode as symbol 0 (libjpeg's choice). Memory is
-//! O(blocks) (2 bytes per 8×8 block of each component) and time is linear in the input plus
-//! the number of blocks, whatever the bytes.
+//! O(blocks) (2 bytes per 8×8 block of each component at 1/8, 4 at 1/4; a split scan's
+//! helper adds 2, or 10 at 1/4, per block it decodes, never more blocks than the scan has)
+//! and time is linear in the input plus the number of blocks, whatever the bytes.
 
 mod bits;
 mod split;
@@ -471,11 +472,12 @@ impl<'a> Decoder<'a> {
                 .checked_mul(bh)
                 .ok_or_else(|| undecodable("image too large"))?;
             let mut dc = Vec::new();
-            dc.try_reserve_exact(count)
-                .map_err(|_| undecodable("out of memory for DC coefficients"))?;
-            dc.resize(count, 0i16);
             let mut quarter = Vec::new();
-            if self.quarter {
+            if !self.quarter {
+                dc.try_reserve_exact(count)
+                    .map_err(|_| undecodable("out of memory for DC coefficients"))?;
+                dc.resize(count, 0i16);
+            } else {
                 quarter
                     .try_reserve_exact(count * 4)
                     .map_err(|_| undecodable("out of memory for the 1/4 planes"))?;
@@ -663,59 +665,82 @@ impl<'a> Decoder<'a> {
         let out_h = (frame.height as usize).div_ceil(denom);
         // out_w, out_h ≤ 8192, so they fit u32.
         let (ow32, oh32) = (out_w as u32, out_h as u32);
-        let mut planes = Vec::with_capacity(frame.comps.len());
-        for c in &frame.comps {
-            let rh = frame.max_h / c.h;
-            let rv = frame.max_v / c.v;
-            if self.quarter {
-                planes.push(upsample(
-                    &c.quarter,
-                    2 * c.bw,
-                    2 * c.bh,
-                    rh,
-                    rv,
-                    out_w,
-                    out_h,
-                ));
-            } else {
+        // Per component: its samples (the 2×2 grid at 1/4; the DC samples at 1/8), their
+        // grid size, and the upsampling ratio to the output.
+        let mut grids: Vec<Grid<'_>> = Vec::with_capacity(frame.comps.len());
+        let mut dc_samples: Vec<Vec<u8>> = Vec::with_capacity(frame.comps.len());
+        if !self.quarter {
+            for c in &frame.comps {
                 let q = c.q0.unwrap_or(0);
-                let samples: Vec<u8> = c.dc.iter().map(|&d| dc_sample(d, q)).collect();
-                planes.push(upsample(&samples, c.bw, c.bh, rh, rv, out_w, out_h));
+                dc_samples.push(c.dc.iter().map(|&d| dc_sample(d, q)).collect());
             }
         }
-        let frame_out = if planes.len() == 1 {
-            let gray = planes.pop().unwrap_or_default();
-            Frame::new(ow32, oh32, PixelLayout::Gray8, gray)?
+        for (i, c) in frame.comps.iter().enumerate() {
+            let (src, w, h) = if self.quarter {
+                (&c.quarter[..], 2 * c.bw, 2 * c.bh)
+            } else {
+                (dc_samples.get(i).map_or(&[][..], |v| &v[..]), c.bw, c.bh)
+            };
+            grids.push(Grid {
+                src,
+                w,
+                h,
+                rh: frame.max_h / c.h,
+                rv: frame.max_v / c.v,
+            });
+        }
+        let channels = match grids.len() {
+            1 => 1,
+            3 => 3,
+            // sof() declines other counts already.
+            _ => return Ok(None),
+        };
+        let mut out = Vec::new();
+        out.try_reserve_exact(out_w * out_h * channels)
+            .map_err(|_| undecodable("out of memory for the output"))?;
+        out.resize(out_w * out_h * channels, 0);
+        let is_rgb = if self.jfif {
+            false
+        } else if let Some(t) = self.adobe_transform {
+            t == 0
         } else {
-            let rgb_ids = frame.comps.iter().map(|c| c.id).eq([b'R', b'G', b'B']);
-            let is_rgb = if self.jfif {
-                false
-            } else if let Some(t) = self.adobe_transform {
-                t == 0
-            } else {
-                rgb_ids
-            };
-            let n = out_w * out_h;
-            let mut rgb = Vec::new();
-            rgb.try_reserve_exact(n * 3)
-                .map_err(|_| undecodable("out of memory for the output"))?;
-            rgb.resize(n * 3, 0);
-            let (p0, p1, p2) = match planes.as_slice() {
-                [a, b, c] => (a, b, c),
-                _ => return Ok(None),
-            };
-            let px = rgb.chunks_exact_mut(3).zip(p0.iter().zip(p1).zip(p2));
-            if is_rgb {
-                for (o, ((&r, &g), &b)) in px {
-                    o.copy_from_slice(&[r, g, b]);
+            frame.comps.iter().map(|c| c.id).eq([b'R', b'G', b'B'])
+        };
+        // One output row at a time: each component's row (borrowed from its grid when it is
+        // at full rate, else upsampled into a scratch row), then colour conversion.
+        let mut scratch: Vec<Vec<u8>> = vec![vec![0u8; out_w]; grids.len()];
+        let mut colsum = vec![0i32; out_w.div_ceil(2) + 1];
+        for (oy, dst) in out.chunks_exact_mut(out_w * channels).enumerate() {
+            let mut rows: [&[u8]; 3] = [&[]; 3];
+            for ((g, buf), row) in grids.iter().zip(scratch.iter_mut()).zip(rows.iter_mut()) {
+                *row = g.row(oy, out_w, out_h, buf, &mut colsum);
+            }
+            match (channels, rows) {
+                (1, [y, _, _]) => {
+                    for (o, &v) in dst.iter_mut().zip(y) {
+                        *o = v;
+                    }
                 }
-            } else {
-                for (o, ((&y, &cb), &cr)) in px {
-                    o.copy_from_slice(&ycc_to_rgb(y, cb, cr));
+                (_, [a, b, c]) => {
+                    let px = dst.chunks_exact_mut(3).zip(a.iter().zip(b).zip(c));
+                    if is_rgb {
+                        for (o, ((&r, &g), &b)) in px {
+                            o.copy_from_slice(&[r, g, b]);
+                        }
+                    } else {
+                        for (o, ((&y, &cb), &cr)) in px {
+                            o.copy_from_slice(&ycc_to_rgb(y, cb, cr));
+                        }
+                    }
                 }
             }
-            Frame::new(ow32, oh32, PixelLayout::Rgb8, rgb)?
+        }
+        let layout = if channels == 1 {
+            PixelLayout::Gray8
+        } else {
+            PixelLayout::Rgb8
         };
+        let frame_out = Frame::new(ow32, oh32, layout, out)?;
         Ok(Some(DcImage {
             frame: frame_out,
             full_width: frame.width,
@@ -744,51 +769,63 @@ fn ycc_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 3] {
 /// Triangle filter for 2×2-subsampled components (else replication).
 const FANCY_H2V2: bool = true;
 
-/// Brings a component plane (`bw × bh`, at `1/rh × 1/rv` of the output rate) to
-/// `out_w × out_h`: a copy for full-rate components, replication for 2×1 and 1×2, the
-/// triangle filter for 2×2.
-fn upsample(
-    src: &[u8],
-    bw: usize,
-    bh: usize,
+/// One component's samples on its own grid, and how it maps onto the output.
+struct Grid<'g> {
+    src: &'g [u8],
+    /// Grid width and height (whole MCUs, so at least the output's share).
+    w: usize,
+    h: usize,
+    /// Output pixels per grid sample, across and down (1 or 2).
     rh: usize,
     rv: usize,
-    out_w: usize,
-    out_h: usize,
-) -> Vec<u8> {
-    let at = |x: usize, y: usize| -> i32 {
-        let x = x.min(bw.saturating_sub(1));
-        let y = y.min(bh.saturating_sub(1));
-        i32::from(src.get(y * bw + x).copied().unwrap_or(128))
-    };
-    let mut out = Vec::with_capacity(out_w * out_h);
-    if FANCY_H2V2 && rh == 2 && rv == 2 {
-        // Samples that cover the image; beyond them the edge sample repeats (as libjpeg's
-        // context rows and columns do).
-        let cw = out_w.div_ceil(2);
-        let ch = out_h.div_ceil(2);
-        let row = |y: usize| -> &[u8] {
-            let y = y.min(bh.saturating_sub(1));
-            src.get(y * bw..y * bw + cw.min(bw)).unwrap_or(&[])
+}
+
+impl Grid<'_> {
+    /// Output row `oy` of this component (`out_w` samples): borrowed from the grid at full
+    /// rate, else upsampled into `buf` — by the triangle filter for 2×2 subsampling (as
+    /// libjpeg's "fancy" upsampling; beyond the samples that cover the image the edge
+    /// sample repeats, as libjpeg's context rows and columns do), else by replication.
+    /// `colsum` is scratch of at least `ceil(out_w / 2)` entries.
+    fn row<'r>(
+        &'r self,
+        oy: usize,
+        out_w: usize,
+        out_h: usize,
+        buf: &'r mut [u8],
+        colsum: &mut [i32],
+    ) -> &'r [u8] {
+        let grid_row = |y: usize| -> &[u8] {
+            let y = y.min(self.h.saturating_sub(1));
+            self.src.get(y * self.w..(y + 1) * self.w).unwrap_or(&[])
         };
-        // 3 × nearer row + farther row, per sample column (one row of sums reused).
-        let mut colsum = vec![0i32; cw];
-        for oy in 0..out_h {
+        let sample = |row: &[u8], x: usize| -> i32 {
+            row.get(x.min(self.w.saturating_sub(1)))
+                .map_or(128, |&v| i32::from(v))
+        };
+        if self.rh == 1 && self.rv == 1 {
+            if let Some(row) = grid_row(oy).get(..out_w) {
+                return row;
+            }
+            for (x, o) in buf.iter_mut().enumerate() {
+                *o = sample(grid_row(oy), x) as u8;
+            }
+        } else if FANCY_H2V2 && self.rh == 2 && self.rv == 2 {
+            let cw = out_w.div_ceil(2);
+            let ch = out_h.div_ceil(2);
             let y = oy / 2;
             // The nearer neighbour row: above for even rows, below for odd ones.
             let far = if oy % 2 == 0 {
                 y.saturating_sub(1)
             } else {
-                (y + 1).min(ch - 1)
+                (y + 1).min(ch.saturating_sub(1))
             };
-            let (near, far) = (row(y), row(far));
-            for (x, c) in colsum.iter_mut().enumerate() {
-                let n = near.get(x).or(near.last()).map_or(128, |&v| i32::from(v));
-                let f = far.get(x).or(far.last()).map_or(128, |&v| i32::from(v));
-                *c = 3 * n + f;
+            let (near, far) = (grid_row(y), grid_row(far));
+            // 3 × nearer row + farther row, per sample column.
+            for (x, c) in colsum.iter_mut().take(cw).enumerate() {
+                *c = 3 * sample(near, x) + sample(far, x);
             }
             let at = |x: usize| colsum.get(x).copied().unwrap_or(0);
-            for ox in 0..out_w {
+            for (ox, o) in buf.iter_mut().enumerate().take(out_w) {
                 let x = ox / 2;
                 let this = at(x);
                 let v = if ox % 2 == 0 {
@@ -802,23 +839,16 @@ fn upsample(
                 } else {
                     (this * 3 + at(x + 1) + 7) >> 4
                 };
-                out.push(v.clamp(0, 255) as u8);
+                *o = v.clamp(0, 255) as u8;
+            }
+        } else {
+            let row = grid_row(oy / self.rv.max(1));
+            for (ox, o) in buf.iter_mut().enumerate().take(out_w) {
+                *o = sample(row, ox / self.rh.max(1)) as u8;
             }
         }
-    } else if rh == 1 && rv == 1 {
-        for y in 0..out_h {
-            let row = src.get(y * bw..y * bw + out_w.min(bw)).unwrap_or(&[]);
-            out.extend_from_slice(row);
-            out.resize((y + 1) * out_w, 128);
-        }
-    } else {
-        for oy in 0..out_h {
-            for ox in 0..out_w {
-                out.push(at(ox / rh, oy / rv) as u8);
-            }
-        }
+        buf
     }
-    out
 }
 
 /// One block of an MCU, resolved for decoding.

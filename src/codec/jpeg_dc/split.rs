@@ -17,8 +17,10 @@
 use super::bits::BitReader;
 use super::{seq_block, BlockPlan, SeqBlock, MODE_QUARTER};
 
-/// MCU starts the helper records (its positions, for the in-order decoder to meet).
-pub(super) const MARKS: usize = 2048;
+/// MCU starts the helper records (its positions, for the in-order decoder to meet). On the
+/// shared photos the two meet at the helper's first to third MCU; past 256 the helper is
+/// given up (its Huffman decoding has not resynchronised, which is then rare).
+pub(super) const MARKS: usize = 256;
 
 /// Entropy-coded bytes below which a scan is decoded on one thread (the helper's start-up
 /// and the copy cost more than they save).
