@@ -814,7 +814,7 @@ impl Grid<'_> {
             let ch = out_h.div_ceil(2);
             let y = oy / 2;
             // The nearer neighbour row: above for even rows, below for odd ones.
-            let far = if oy % 2 == 0 {
+            let far = if oy.is_multiple_of(2) {
                 y.saturating_sub(1)
             } else {
                 (y + 1).min(ch.saturating_sub(1))
@@ -828,7 +828,7 @@ impl Grid<'_> {
             for (ox, o) in buf.iter_mut().enumerate().take(out_w) {
                 let x = ox / 2;
                 let this = at(x);
-                let v = if ox % 2 == 0 {
+                let v = if ox.is_multiple_of(2) {
                     if x == 0 {
                         (this * 4 + 8) >> 4
                     } else {
