@@ -344,22 +344,23 @@ impl<'a> BitReader<'a> {
         v
     }
 
-    /// Decodes one DC difference (symbol + extra bits, sign-extended).
+    /// Decodes one Huffman symbol; `ensure` must have been called.
     #[inline(always)]
-    pub(crate) fn dc_diff(&mut self, t: &HuffTable) -> i32 {
-        self.ensure();
+    fn symbol(&mut self, t: &HuffTable) -> u32 {
         let e = t.fast_sym[(self.acc >> (64 - FAST_BITS)) as usize];
-        let (len, s) = if e != 0 {
+        let (len, sym) = if e != 0 {
             (u32::from(e & 31), u32::from(e >> 8))
         } else {
             t.slow(self.acc)
         };
         self.consume(len);
-        // DC symbols are at most 15 (checked when the table was built).
-        let s = s & 15;
-        if s == 0 {
-            return 0;
-        }
+        sym
+    }
+
+    /// Reads the `s` (1..=15) extra bits after a symbol and sign-extends them (JPEG's
+    /// EXTEND); the `ensure` before the symbol provided them.
+    #[inline(always)]
+    fn extend(&mut self, s: u32) -> i32 {
         let v = (self.acc >> (64 - s)) as i32;
         self.consume(s);
         if v < (1 << (s - 1)) {
@@ -367,6 +368,18 @@ impl<'a> BitReader<'a> {
         } else {
             v
         }
+    }
+
+    /// Decodes one DC difference (symbol + extra bits, sign-extended).
+    #[inline(always)]
+    pub(crate) fn dc_diff(&mut self, t: &HuffTable) -> i32 {
+        self.ensure();
+        // DC symbols are at most 15 (checked when the table was built).
+        let s = self.symbol(t) & 15;
+        if s == 0 {
+            return 0;
+        }
+        self.extend(s)
     }
 
     /// Decodes the AC coefficients of one baseline block up to zigzag index `last`, adding
@@ -387,13 +400,7 @@ impl<'a> BitReader<'a> {
                 return;
             }
             self.ensure();
-            let e = t.fast_sym[(self.acc >> (64 - FAST_BITS)) as usize];
-            let (len, sym) = if e != 0 {
-                (u32::from(e & 31), u32::from(e >> 8))
-            } else {
-                t.slow(self.acc)
-            };
-            self.consume(len);
+            let sym = self.symbol(t);
             let (r, s) = ((sym >> 4) as usize, sym & 15);
             if s == 0 {
                 if r == 15 {
@@ -404,13 +411,7 @@ impl<'a> BitReader<'a> {
             }
             k += r;
             // A code plus its extra bits fit the MAX_STEP bits `ensure` provided.
-            let v = (self.acc >> (64 - s)) as i32;
-            self.consume(s);
-            let v = if v < (1 << (s - 1)) {
-                v - (1 << s) + 1
-            } else {
-                v
-            } as f32;
+            let v = self.extend(s) as f32;
             if let Some(wk) = w.get(k) {
                 for (a, wi) in acc.iter_mut().zip(wk) {
                     *a += v * wi;
