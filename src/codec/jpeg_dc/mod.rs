@@ -803,11 +803,12 @@ impl Grid<'_> {
                 .map_or(128, |&v| i32::from(v))
         };
         if self.rh == 1 && self.rv == 1 {
-            if let Some(row) = grid_row(oy).get(..out_w) {
-                return row;
+            let row = grid_row(oy);
+            if let Some(full) = row.get(..out_w) {
+                return full;
             }
             for (x, o) in buf.iter_mut().enumerate() {
-                *o = sample(grid_row(oy), x) as u8;
+                *o = sample(row, x) as u8;
             }
         } else if FANCY_H2V2 && self.rh == 2 && self.rv == 2 {
             let cw = out_w.div_ceil(2);
@@ -857,9 +858,7 @@ struct BlockPlan<'t> {
     k: usize,
     dc: Option<&'t HuffTable>,
     ac: Option<&'t HuffTable>,
-    /// Offset of the block from its MCU's first block, in the component's grid.
-    off: usize,
-    /// The same offset in blocks across and down.
+    /// Offset of the block from its MCU's first block, in blocks across and down.
     dx: usize,
     dy: usize,
 }
@@ -949,19 +948,18 @@ fn decode_scan(
 ) -> Result<usize> {
     let interleaved = scomps.len() > 1;
     let mut plan: Vec<BlockPlan<'_>> = Vec::new();
-    // Per scan component: (blocks per MCU across, down, grid width).
-    let mut geometry: Vec<(usize, usize, usize)> = Vec::new();
+    // Per scan component: blocks per MCU across and down.
+    let mut geometry: Vec<(usize, usize)> = Vec::new();
     for (k, s) in scomps.iter().enumerate() {
         let c = &frame.comps[s.ci];
         let (h, v) = if interleaved { (c.h, c.v) } else { (1, 1) };
-        geometry.push((h, v, c.bw));
+        geometry.push((h, v));
         for by in 0..v {
             for bx in 0..h {
                 plan.push(BlockPlan {
                     k,
                     dc: dc_tables[s.td].as_ref(),
                     ac: ac_tables[s.ta].as_ref(),
-                    off: by * c.bw + bx,
                     dx: bx,
                     dy: by,
                 });
@@ -1127,7 +1125,7 @@ struct ScanJob<'a, 'p, 't> {
     data: &'a [u8],
     reader: BitReader<'a>,
     plan: &'p [BlockPlan<'t>],
-    geometry: &'p [(usize, usize, usize)],
+    geometry: &'p [(usize, usize)],
     /// Quarter mode: [`quarter_weights`] per scan component.
     weights: &'p [[[f32; 4]; 64]],
     comps: &'p mut [&'a mut Component],
@@ -1181,8 +1179,8 @@ impl<'a> ScanJob<'a, '_, '_> {
         let mut m = 0usize;
         let (mut mx, mut my) = (0usize, 0usize);
         let mut to_restart = ri;
-        // Grid offset of the current MCU's first block, per scan component.
-        let mut base = [0usize; 4];
+        // Grid position (across, down) of the current MCU's first block, per scan component.
+        let mut base = [(0usize, 0usize); 4];
         while m < self.total {
             if ri > 0 {
                 if to_restart == 0 {
@@ -1228,9 +1226,9 @@ impl<'a> ScanJob<'a, '_, '_> {
                     }
                 }
             }
-            for (k, &(h, v, bw)) in self.geometry.iter().enumerate() {
+            for (k, &(h, v)) in self.geometry.iter().enumerate() {
                 if let Some(b) = base.get_mut(k) {
-                    *b = my * v * bw + mx * h;
+                    *b = (mx * h, my * v);
                 }
             }
             for b in self.plan {
@@ -1238,14 +1236,14 @@ impl<'a> ScanJob<'a, '_, '_> {
                 let Some(comp) = self.comps.get_mut(k) else {
                     continue;
                 };
-                let idx = base[k] + b.off;
+                let (bx, by) = (base[k].0 + b.dx, base[k].1 + b.dy);
+                let idx = by * comp.bw + bx;
                 let r = &mut self.reader;
                 match MODE {
                     MODE_BASELINE | MODE_QUARTER => {
                         let w = self.weights.get(k);
                         let v = seq_block::<MODE>(r, b, w, &mut preds[k]);
-                        let (h, vs, _) = self.geometry.get(k).copied().unwrap_or_default();
-                        store_block::<MODE>(comp, mx * h + b.dx, my * vs + b.dy, v, w);
+                        store_block::<MODE>(comp, bx, by, v, w);
                     }
                     MODE_DC_FIRST => {
                         let Some(dct) = b.dc else {
@@ -1317,7 +1315,7 @@ impl<'a> ScanJob<'a, '_, '_> {
         let per = self.plan.len();
         // One component at a time, so its grid stays at hand.
         for (k, comp) in self.comps.iter_mut().enumerate() {
-            let (h, vs, _) = self.geometry.get(k).copied().unwrap_or_default();
+            let (h, vs) = self.geometry.get(k).copied().unwrap_or_default();
             let w = self.weights.get(k);
             let offset = shift.get(k).copied().unwrap_or(0) as i16;
             let mut blocks = [(0usize, 0usize, 0usize); 10];
