@@ -41,6 +41,11 @@ pub(crate) struct HuffTable {
     /// `consumed` = code length + extra bits and `advance` is how far the coefficient index
     /// moves (0 = end of block); 0 for codes longer than `FAST_BITS`.
     fast_skip: Box<[u16; FAST_SIZE]>,
+    /// AC decoding with values: indexed by the next `FAST_BITS` bits: `consumed | r << 8 |
+    /// s << 12 | value << 16` (run `r`, size `s`, the sign-extended coefficient) when the
+    /// code and its extra bits fit in `FAST_BITS`; 0 otherwise. Saves reading the extra
+    /// bits separately for the common short codes.
+    fast_ac: Box<[i32; FAST_SIZE]>,
     /// AC skipping, several symbols at once: indexed by the next `MULTI_BITS` bits:
     /// `consumed | check << 4 | eob << 11` for the longest run of whole symbols (code and
     /// extra bits) that fits, where `check` is the coefficient advance (plus one when the
@@ -72,6 +77,7 @@ impl HuffTable {
         values[..total].copy_from_slice(symbols);
         let mut fast_sym = Box::new([0u16; FAST_SIZE]);
         let mut fast_skip = Box::new([0u16; FAST_SIZE]);
+        let mut fast_ac = Box::new([0i32; FAST_SIZE]);
         let mut maxcode = [-1i32; 18];
         let mut delta = [0i32; 17];
         let mut code: u32 = 0;
@@ -101,6 +107,7 @@ impl HuffTable {
                     for i in lo..hi.min(FAST_SIZE) {
                         fast_sym[i] = len as u16 | (sym16 << 8);
                         fast_skip[i] = skip;
+                        fast_ac[i] = fast_ac_entry(i as u32, len, u32::from(sym));
                     }
                 }
                 code += 1;
@@ -121,6 +128,7 @@ impl HuffTable {
         Ok(HuffTable {
             fast_sym,
             fast_skip,
+            fast_ac,
             multi,
             maxcode,
             delta,
@@ -145,6 +153,26 @@ impl HuffTable {
         }
         (16, 0)
     }
+}
+
+/// The [`HuffTable::fast_ac`] entry for look-ahead bits `bits` starting with the code of
+/// `sym`, `len` bits long: 0 unless the code and its extra bits fit in `FAST_BITS`.
+fn fast_ac_entry(bits: u32, len: u32, sym: u32) -> i32 {
+    let (r, s) = (sym >> 4, sym & 15);
+    if len + s > FAST_BITS {
+        return 0;
+    }
+    let value = if s == 0 {
+        0
+    } else {
+        let v = ((bits >> (FAST_BITS - len - s)) & ((1 << s) - 1)) as i32;
+        if v < (1 << (s - 1)) {
+            v - (1 << s) + 1
+        } else {
+            v
+        }
+    };
+    (len + s) as i32 | (r << 8) as i32 | (s << 12) as i32 | (value << 16)
 }
 
 /// Builds the multi-symbol AC skip table from the single-symbol one.
@@ -400,8 +428,17 @@ impl<'a> BitReader<'a> {
                 return;
             }
             self.ensure();
-            let sym = self.symbol(t);
-            let (r, s) = ((sym >> 4) as usize, sym & 15);
+            let e = t.fast_ac[(self.acc >> (64 - FAST_BITS)) as usize];
+            let (r, s, v) = if e != 0 {
+                self.consume((e & 31) as u32);
+                (((e >> 8) & 15) as usize, (e >> 12) & 15, e >> 16)
+            } else {
+                let sym = self.symbol(t);
+                let s = sym & 15;
+                // A code plus its extra bits fit the MAX_STEP bits `ensure` provided.
+                let v = if s == 0 { 0 } else { self.extend(s) };
+                ((sym >> 4) as usize, s as i32, v)
+            };
             if s == 0 {
                 if r == 15 {
                     k += 16;
@@ -410,8 +447,7 @@ impl<'a> BitReader<'a> {
                 break;
             }
             k += r;
-            // A code plus its extra bits fit the MAX_STEP bits `ensure` provided.
-            let v = self.extend(s) as f32;
+            let v = v as f32;
             if let Some(wk) = w.get(k) {
                 for (a, wi) in acc.iter_mut().zip(wk) {
                     *a += v * wi;
@@ -522,6 +558,69 @@ mod tests {
         assert!(!r.overrun());
         assert_eq!(r.bits(1), 0);
         assert!(r.overrun());
+    }
+
+    /// JPEG Annex K.3.3.2: the example luminance AC table.
+    fn annex_k_luma_ac() -> HuffTable {
+        let counts = [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7D];
+        let mut symbols = vec![
+            0x01, 0x02, 0x03, 0x00, 0x04, 0x11, 0x05, 0x12, 0x21, 0x31, 0x41, 0x06, 0x13, 0x51,
+            0x61, 0x07, 0x22, 0x71, 0x14, 0x32, 0x81, 0x91, 0xA1, 0x08, 0x23, 0x42, 0xB1, 0xC1,
+            0x15, 0x52, 0xD1, 0xF0, 0x24, 0x33, 0x62, 0x72, 0x82, 0x09, 0x0A,
+        ];
+        // The 125 codes of 16 bits: every run/size pair not listed above (sizes 1..=10).
+        for r in 0..16u8 {
+            for size in 1..=10u8 {
+                let sym = r << 4 | size;
+                if !symbols.contains(&sym) {
+                    symbols.push(sym);
+                }
+            }
+        }
+        assert_eq!(symbols.len(), 162);
+        match HuffTable::new(&counts, &symbols, false) {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn fast_ac_entries_agree_with_symbol_and_extend() {
+        let t = annex_k_luma_ac();
+        let mut with_entry = 0;
+        for pattern in 0..FAST_SIZE as u32 {
+            let e = t.fast_ac[pattern as usize];
+            if e == 0 {
+                continue;
+            }
+            with_entry += 1;
+            // The pattern, then zeros (stuffed where a byte is FF): a decode of it must
+            // agree with the entry.
+            let word = u64::from(pattern) << (64 - FAST_BITS);
+            let mut bytes = Vec::new();
+            for b in word.to_be_bytes() {
+                bytes.push(b);
+                if b == 0xFF {
+                    bytes.push(0);
+                }
+            }
+            let mut r = BitReader::new(&bytes, 0);
+            r.ensure();
+            let before = r.nbits;
+            let sym = r.symbol(&t);
+            let s = sym & 15;
+            let value = if s == 0 { 0 } else { r.extend(s) };
+            assert_eq!(
+                (e & 31) as u32,
+                before - r.nbits,
+                "length of {pattern:010b}"
+            );
+            assert_eq!((e >> 8) & 15, (sym >> 4) as i32, "run of {pattern:010b}");
+            assert_eq!((e >> 12) & 15, s as i32, "size of {pattern:010b}");
+            assert_eq!(e >> 16, value, "value of {pattern:010b}");
+        }
+        // Codes of ≤ 10 bits whose extra bits also fit: most of the look-ahead space.
+        assert!(with_entry > FAST_SIZE / 2, "{with_entry}");
     }
 
     #[test]

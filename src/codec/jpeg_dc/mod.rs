@@ -843,9 +843,29 @@ impl Grid<'_> {
                 *o = v.clamp(0, 255) as u8;
             }
         } else {
+            // Replication: each grid sample covers `rh` output pixels (the edge sample
+            // repeats past the grid). Walking the grid avoids a division per pixel.
             let row = grid_row(oy / self.rv.max(1));
-            for (ox, o) in buf.iter_mut().enumerate().take(out_w) {
-                *o = sample(row, ox / self.rh.max(1)) as u8;
+            let edge = row.last().copied().unwrap_or(128);
+            let mut samples = row.iter().copied().chain(std::iter::repeat(edge));
+            let out = buf.get_mut(..out_w).unwrap_or_default();
+            match self.rh {
+                2 => {
+                    let mut pairs = out.chunks_exact_mut(2);
+                    for (pair, v) in (&mut pairs).zip(&mut samples) {
+                        pair.fill(v);
+                    }
+                    if let (Some(last), Some(v)) =
+                        (pairs.into_remainder().first_mut(), samples.next())
+                    {
+                        *last = v;
+                    }
+                }
+                rh => {
+                    for (run, v) in out.chunks_mut(rh.max(1)).zip(samples) {
+                        run.fill(v);
+                    }
+                }
             }
         }
         buf
