@@ -133,7 +133,6 @@ fn convert(
     output: &Path,
     accept: Option<&str>,
 ) -> Result<(), Failure> {
-    let bytes = std::fs::read(input).map_err(|e| io_failure(input, e))?;
     let mut config = Config::default();
     if let Some(n) = std::env::var("PIXFORM_THREADS")
         .ok()
@@ -141,7 +140,9 @@ fn convert(
     {
         config.threads = n;
     }
+    // The engine first: it starts its helper thread, which gets going while the file is read.
     let probe = Engine::new(config.clone());
+    let bytes = std::fs::read(input).map_err(|e| io_failure(input, e))?;
     let mut t = probe.parse(transform)?;
     if !has_format(&t.steps) {
         match format_for_extension(output) {

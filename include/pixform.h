@@ -279,7 +279,8 @@ enum pxf_status pxf_config_set_strict(struct pxf_config *config, bool on);
 
 /**
  * Sets the threads one request may use (0 = one per core, the default; 1 = the caller's
- * only). Today a second thread decodes half of a baseline JPEG on the 1/8 and 1/4 paths;
+ * only). Today a second thread decodes half of a baseline JPEG on the 1/8 and 1/4 paths,
+ * taken from a process-wide helper pool that creating an engine starts (unless this is 1);
  * set 1 when many requests already keep every core busy.
  *
  * Returns `PXF_OK`, or `PXF_INVALID_ARGUMENT` for a NULL config.

@@ -84,7 +84,9 @@ pub struct Config {
     pub strict: bool,
     /// Threads one request may use; 0 = one per core, 1 = only the caller's. Today a
     /// baseline JPEG's entropy decoding on the 1/8 and 1/4 paths uses a second thread
-    /// (`codec::jpeg_dc::ScaledOptions`); set 1 when many requests already keep the cores busy.
+    /// (`codec::jpeg_dc::ScaledOptions`) from a process-wide helper pool (one thread per
+    /// extra core, started by [`Engine::new`] unless this is 1); a request whose helper finds
+    /// the pool busy decodes alone. Set 1 when many requests already keep the cores busy.
     pub threads: usize,
 }
 
@@ -362,8 +364,14 @@ pub const DEFAULT_FLATTEN_COLOR: [u8; 4] = [255, 255, 255, 255];
 pub const DEFAULT_PAD_COLOR: [u8; 4] = [0, 0, 0, 255];
 
 impl Engine {
-    /// An engine with this configuration.
+    /// An engine with this configuration. Unless `config.threads` is 1, this starts the
+    /// process-wide JPEG decode helper pool (once per process), so that the first request
+    /// does not wait for a thread to start.
     pub fn new(config: Config) -> Self {
+        if config.threads != 1 {
+            // Starts the decode helper pool now rather than inside the first request.
+            jpeg_dc::warm_up();
+        }
         Engine { config }
     }
 

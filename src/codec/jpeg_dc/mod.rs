@@ -32,7 +32,9 @@
 //! first MCU start where both readers stand at the same bit — after which they are in the
 //! same state, up to a DC predictor corrected per component. This is self-synchronising
 //! Huffman decoding; nothing is guessed, and when the two never meet the in-order decoder
-//! simply finishes alone.
+//! simply finishes alone. Helpers come from a process-wide pool ([`warm_up`] starts it);
+//! when the pool is busy the in-order decoder does not wait for a helper that has not
+//! started (though the call returns only once the pool has dropped that helper's job).
 //!
 //! Anything else — arithmetic coding, lossless, hierarchical, 12-bit samples, 2 or 4
 //! components (CMYK/YCCK), sampling factors above 2, or a scan that needs a Huffman table the
@@ -54,9 +56,12 @@ mod split;
 #[cfg(test)]
 mod tests;
 
-use std::thread::ScopedJoinHandle;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::Receiver;
 
-use split::Speculation;
+use split::{Handoff, Speculation};
+
+pub use split::warm_up;
 
 use bits::{has_ff, BitReader, HuffTable};
 
@@ -1154,8 +1159,9 @@ struct ScanJob<'a, 'p, 't> {
     restart_interval: usize,
 }
 
-/// The helper of a split scan: the byte it started at, and its thread.
-type Helper<'s, 'a> = (usize, ScopedJoinHandle<'s, Speculation<'a>>);
+/// The helper of a split scan: the byte it started at, its hand-off and where its result
+/// arrives.
+type Helper<'h, 'a> = (usize, &'h Handoff, Receiver<Speculation<'a>>);
 
 /// How the in-order decoder stands against the helper's marks.
 enum Meeting {
@@ -1171,16 +1177,24 @@ impl<'a> ScanJob<'a, '_, '_> {
     /// [`Self::run`] with a helper thread decoding from byte `at` on ([`split`]); on one
     /// thread when the helper cannot be started. `hint`: blocks the helper may decode.
     fn run_split<const MODE: u8>(&mut self, at: usize, hint: usize) -> usize {
+        let Some(pool) = split::pool() else {
+            return self.run::<MODE>(0, None);
+        };
         let (data, plan, weights, total) = (self.data, self.plan, self.weights, self.total);
-        std::thread::scope(|s| {
-            let helper = std::thread::Builder::new()
-                .name("pixform-jpeg-split".into())
-                .spawn_scoped(s, move || {
-                    split::speculate::<MODE>(data, at, plan, weights, total, hint)
-                })
-                .ok()
-                .map(|h| (at, h));
-            self.run::<MODE>(0, helper)
+        let handoff = Handoff::new();
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        pool.in_place_scope(|s| {
+            let h = &handoff;
+            s.spawn(move |_| {
+                h.run(tx, || {
+                    split::speculate::<MODE>(data, at, plan, weights, total, hint, &h.cancel)
+                });
+            });
+            let real = self.run::<MODE>(0, Some((at, &handoff, rx)));
+            // A helper still running (the in-order decoder stopped before the split point)
+            // stops early; the scope waits for it.
+            handoff.cancel.store(true, Ordering::Relaxed);
+            real
         })
     }
 
@@ -1225,9 +1239,9 @@ impl<'a> ScanJob<'a, '_, '_> {
             }
             if helper
                 .as_ref()
-                .is_some_and(|(at, _)| self.reader.pos() >= *at)
+                .is_some_and(|(at, _, _)| self.reader.pos() >= *at)
             {
-                spec = helper.take().and_then(|(_, h)| h.join().ok());
+                spec = helper.take().and_then(|(_, h, rx)| h.take(&rx));
             }
             if let Some(sp) = &spec {
                 match self.meet(sp, &mut next_mark) {

@@ -13,6 +13,16 @@
 //! Nothing is guessed: when no mark matches (the helper never resynchronised within its
 //! marks, the data is damaged, a marker sits in the way) the in-order decoder just goes on
 //! alone and the helper's work is dropped. The output is identical either way.
+//!
+//! Helpers run on a small process-wide pool started once ([`warm_up`]): starting a thread
+//! per decode cost 0.2–4 ms before its first instruction on a shared 2-core VM, as much as
+//! the helper's whole share of a 2 MP photo. When the pool is busy (other requests use it)
+//! and the in-order decoder reaches the split point before the helper started, the helper
+//! is called off ([`Handoff`]) and the in-order decoder finishes alone.
+
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::OnceLock;
 
 use super::bits::BitReader;
 use super::{seq_block, BlockPlan, SeqBlock, MODE_QUARTER};
@@ -41,6 +51,18 @@ thread_local! {
     /// Test probe: scans of this thread finished with the helper's blocks.
     pub(super) static ADOPTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
+
+#[cfg(test)]
+thread_local! {
+    /// Test switch: wait for a helper that has not started instead of calling it off, so
+    /// tests that check the helper's blocks were used do not depend on the pool being free.
+    pub(super) static WAIT_FOR_HELPER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Test probe: the threads whose decode called a helper off.
+#[cfg(test)]
+pub(super) static CALLED_OFF_BY: std::sync::Mutex<Vec<std::thread::ThreadId>> =
+    std::sync::Mutex::new(Vec::new());
 
 /// Counts an adopted helper (tests only).
 #[inline(always)]
@@ -88,10 +110,100 @@ pub(super) fn split_point(data: &[u8], start: usize, end: usize) -> Option<usize
     (mid < end).then_some(mid)
 }
 
-/// Whether a second core is there to run the helper on (asked once per process).
+/// Cores available to the process (asked once).
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// Whether a second core is there to run the helper on.
 pub(super) fn second_core() -> bool {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from)) >= 2
+    cores() >= 2
+}
+
+/// The helper pool: one thread per core beyond the first (each decode uses at most one),
+/// started on first use. `None` on one core or when threads cannot be started.
+pub(super) fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        if !second_core() {
+            return None;
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores() - 1)
+            .thread_name(|i| format!("pixform-jpeg-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Starts the helper pool now (on a machine with a second core), so that the first split
+/// decode does not wait for its thread to start. Idempotent and cheap after the first call.
+pub fn warm_up() {
+    let _ = pool();
+}
+
+/// The helper has not started.
+const PENDING: u8 = 0;
+/// The helper started; its result will arrive.
+const STARTED: u8 = 1;
+/// The in-order decoder got to the split point first and went on alone.
+const CALLED_OFF: u8 = 2;
+
+/// Hands the helper's result to the in-order decoder, or calls the helper off when it
+/// has not started by the time its work is needed.
+pub(super) struct Handoff {
+    state: AtomicU8,
+    /// Set when the in-order decoder no longer waits: a running helper stops early.
+    pub(super) cancel: AtomicBool,
+}
+
+impl Handoff {
+    pub(super) fn new() -> Self {
+        Handoff {
+            state: AtomicU8::new(PENDING),
+            cancel: AtomicBool::new(false),
+        }
+    }
+
+    /// Helper side: runs `work` and sends its result unless the helper was called off.
+    pub(super) fn run<'a>(
+        &self,
+        tx: SyncSender<Speculation<'a>>,
+        work: impl FnOnce() -> Speculation<'a>,
+    ) {
+        if self
+            .state
+            .compare_exchange(PENDING, STARTED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            // The receiver only goes away once the in-order decoder stopped waiting.
+            let _ = tx.send(work());
+        }
+    }
+
+    /// In-order side, at the split point: the helper's result (waiting for it if it is
+    /// running), or `None` when it had not started — it never will — or failed.
+    pub(super) fn take<'a>(&self, rx: &Receiver<Speculation<'a>>) -> Option<Speculation<'a>> {
+        #[cfg(test)]
+        if WAIT_FOR_HELPER.with(|w| w.get()) {
+            return rx.recv().ok();
+        }
+        match self
+            .state
+            .compare_exchange(PENDING, CALLED_OFF, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => {
+                #[cfg(test)]
+                if let Ok(mut by) = CALLED_OFF_BY.lock() {
+                    by.push(std::thread::current().id());
+                }
+                None
+            }
+            Err(_) => rx.recv().ok(),
+        }
+    }
 }
 
 /// The helper: decodes MCUs from byte `start` of `data` until the data runs out or `total`
@@ -104,6 +216,7 @@ pub(super) fn speculate<'a, const MODE: u8>(
     weights: &[[[f32; 4]; 64]],
     total: usize,
     blocks_hint: usize,
+    cancel: &AtomicBool,
 ) -> Speculation<'a> {
     let mut reader = BitReader::new(data, start);
     let mut preds = [0i32; 4];
@@ -113,6 +226,9 @@ pub(super) fn speculate<'a, const MODE: u8>(
     let mut mcus = 0usize;
     let mut good = (reader.clone(), preds);
     while mcus < total {
+        if mcus.is_multiple_of(64) && cancel.load(Ordering::Relaxed) {
+            break;
+        }
         if marks.len() < MARKS {
             if let Some(at) = reader.raw_bit_pos() {
                 marks.push(Mark {

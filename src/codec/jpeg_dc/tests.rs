@@ -783,6 +783,7 @@ const TWO: ScaledOptions = ScaledOptions {
 /// Decodes at 1/8 and 1/4 on one thread and on two; asserts the results are identical
 /// (pixels, or the same error category); returns how many scans used the helper's blocks.
 fn assert_split_identical(bytes: &[u8], what: &str) -> usize {
+    split::WAIT_FOR_HELPER.with(|w| w.set(true));
     let before = split::ADOPTED.with(|a| a.get());
     for quarter in [false, true] {
         let one = decode_scaled(bytes, &ScaledOptions::one_thread(NO_LIMIT), quarter);
@@ -863,6 +864,59 @@ fn split_decoding_survives_damage_in_either_half() {
     b.extend(std::iter::repeat_n(0x5Au8, 50_000));
     b.extend([0xFF, 0xD9]);
     assert_split_identical(&b, "junk before EOI");
+}
+
+#[test]
+fn a_busy_helper_pool_leaves_the_scan_to_one_thread() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    let Some(pool) = split::pool() else {
+        return; // One core: no helper to call off.
+    };
+    let (name, bytes) = baseline_photos()
+        .into_iter()
+        .min_by_key(|(_, b)| b.len())
+        .unwrap();
+    let alone = decode_quarter(&bytes, NO_LIMIT).unwrap().unwrap().frame;
+    // Occupy every helper thread until this test's decode has called its helper off.
+    let (started, release) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let helpers = pool.current_num_threads();
+    for _ in 0..helpers {
+        let (started, release) = (started.clone(), release.clone());
+        pool.spawn(move || {
+            started.fetch_add(1, Ordering::SeqCst);
+            while !release.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+    }
+    while started.load(Ordering::SeqCst) < helpers {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let me = std::thread::current().id();
+    let called_off = move || split::CALLED_OFF_BY.lock().unwrap().contains(&me);
+    let releaser = {
+        let release = release.clone();
+        std::thread::spawn(move || {
+            // (A time limit, so a failure shows as a failed assertion, not a hang.)
+            let until = Instant::now() + Duration::from_secs(20);
+            while !called_off() && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            release.store(true, Ordering::SeqCst);
+        })
+    };
+    split::WAIT_FOR_HELPER.with(|w| w.set(false));
+    let adopted = split::ADOPTED.with(|a| a.get());
+    let two = decode_quarter_with(&bytes, &TWO).unwrap().unwrap().frame;
+    releaser.join().unwrap();
+    assert!(called_off(), "{name}: the helper was not called off");
+    assert_eq!(split::ADOPTED.with(|a| a.get()), adopted, "{name}");
+    assert_eq!(two, alone, "{name}: one thread alone differs");
 }
 
 #[test]
