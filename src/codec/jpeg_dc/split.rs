@@ -139,9 +139,18 @@ pub(super) fn pool() -> Option<&'static rayon::ThreadPool> {
 }
 
 /// Starts the helper pool now (on a machine with a second core), so that the first split
-/// decode does not wait for its thread to start. Idempotent and cheap after the first call.
+/// decode does not wait for its thread to start. Returns at once: the pool is built on a
+/// short-lived thread of its own, since asking the core count reads cgroup files and the
+/// pool's first allocations touch fresh memory — work the caller (reading its input, say)
+/// need not wait for. Idempotent and cheap after the first call.
 pub fn warm_up() {
-    let _ = pool();
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let builder = std::thread::Builder::new().name("pixform-warm-up".into());
+        if builder.spawn(|| pool().is_some()).is_err() {
+            let _ = pool();
+        }
+    });
 }
 
 /// The helper has not started.
