@@ -155,6 +155,17 @@ impl HuffTable {
     }
 }
 
+/// JPEG's EXTEND: the `s` (1..=15) extra bits `v` after a symbol as a signed value (a
+/// leading 0 bit means negative).
+#[inline(always)]
+fn sign_extend(v: i32, s: u32) -> i32 {
+    if v < (1 << (s - 1)) {
+        v - (1 << s) + 1
+    } else {
+        v
+    }
+}
+
 /// The [`HuffTable::fast_ac`] entry for look-ahead bits `bits` starting with the code of
 /// `sym`, `len` bits long: 0 unless the code and its extra bits fit in `FAST_BITS`.
 fn fast_ac_entry(bits: u32, len: u32, sym: u32) -> i32 {
@@ -165,12 +176,7 @@ fn fast_ac_entry(bits: u32, len: u32, sym: u32) -> i32 {
     let value = if s == 0 {
         0
     } else {
-        let v = ((bits >> (FAST_BITS - len - s)) & ((1 << s) - 1)) as i32;
-        if v < (1 << (s - 1)) {
-            v - (1 << s) + 1
-        } else {
-            v
-        }
+        sign_extend(((bits >> (FAST_BITS - len - s)) & ((1 << s) - 1)) as i32, s)
     };
     (len + s) as i32 | (r << 8) as i32 | (s << 12) as i32 | (value << 16)
 }
@@ -391,11 +397,7 @@ impl<'a> BitReader<'a> {
     fn extend(&mut self, s: u32) -> i32 {
         let v = (self.acc >> (64 - s)) as i32;
         self.consume(s);
-        if v < (1 << (s - 1)) {
-            v - (1 << s) + 1
-        } else {
-            v
-        }
+        sign_extend(v, s)
     }
 
     /// Decodes one DC difference (symbol + extra bits, sign-extended).
