@@ -56,7 +56,6 @@ mod split;
 #[cfg(test)]
 mod tests;
 
-use std::sync::atomic::Ordering;
 use std::sync::mpsc::Receiver;
 
 use split::{Handoff, Speculation};
@@ -1187,13 +1186,13 @@ impl<'a> ScanJob<'a, '_, '_> {
             let h = &handoff;
             s.spawn(move |_| {
                 h.run(tx, || {
-                    split::speculate::<MODE>(data, at, plan, weights, total, hint, &h.cancel)
+                    split::speculate::<MODE>(data, at, plan, weights, total, hint, h)
                 });
             });
             let real = self.run::<MODE>(0, Some((at, &handoff, rx)));
             // A helper still running (the in-order decoder stopped before the split point)
             // stops early; the scope waits for it.
-            handoff.cancel.store(true, Ordering::Relaxed);
+            handoff.release();
             real
         })
     }

@@ -20,7 +20,7 @@
 //! and the in-order decoder reaches the split point before the helper started, the helper
 //! is called off ([`Handoff`]) and the in-order decoder finishes alone.
 
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::OnceLock;
 
@@ -157,23 +157,31 @@ pub fn warm_up() {
 const PENDING: u8 = 0;
 /// The helper started; its result will arrive.
 const STARTED: u8 = 1;
-/// The in-order decoder got to the split point first and went on alone.
+/// Nobody waits for the helper any more: the in-order decoder got to the split point
+/// before it started, or finished. A helper not started never starts; a running one stops.
 const CALLED_OFF: u8 = 2;
 
 /// Hands the helper's result to the in-order decoder, or calls the helper off when it
 /// has not started by the time its work is needed.
 pub(super) struct Handoff {
     state: AtomicU8,
-    /// Set when the in-order decoder no longer waits: a running helper stops early.
-    pub(super) cancel: AtomicBool,
 }
 
 impl Handoff {
     pub(super) fn new() -> Self {
         Handoff {
             state: AtomicU8::new(PENDING),
-            cancel: AtomicBool::new(false),
         }
+    }
+
+    /// Whether the helper should stop (checked by the helper as it goes).
+    pub(super) fn called_off(&self) -> bool {
+        self.state.load(Ordering::Relaxed) == CALLED_OFF
+    }
+
+    /// In-order side, once its decoding is over: a helper still running stops early.
+    pub(super) fn release(&self) {
+        self.state.store(CALLED_OFF, Ordering::Release);
     }
 
     /// Helper side: runs `work` and sends its result unless the helper was called off.
@@ -216,8 +224,9 @@ impl Handoff {
 }
 
 /// The helper: decodes MCUs from byte `start` of `data` until the data runs out or `total`
-/// MCUs were decoded, keeping every block and the marks of the first [`MARKS`] MCUs.
-/// `blocks_hint` sizes the block buffers (a guess; they grow if it is short).
+/// MCUs were decoded (or `handoff` calls it off), keeping every block and the marks of the
+/// first [`MARKS`] MCUs. `blocks_hint` sizes the block buffers (a guess; they grow if it is
+/// short).
 pub(super) fn speculate<'a, const MODE: u8>(
     data: &'a [u8],
     start: usize,
@@ -225,7 +234,7 @@ pub(super) fn speculate<'a, const MODE: u8>(
     weights: &[[[f32; 4]; 64]],
     total: usize,
     blocks_hint: usize,
-    cancel: &AtomicBool,
+    handoff: &Handoff,
 ) -> Speculation<'a> {
     let mut reader = BitReader::new(data, start);
     let mut preds = [0i32; 4];
@@ -235,7 +244,7 @@ pub(super) fn speculate<'a, const MODE: u8>(
     let mut mcus = 0usize;
     let mut good = (reader.clone(), preds);
     while mcus < total {
-        if mcus.is_multiple_of(64) && cancel.load(Ordering::Relaxed) {
+        if mcus.is_multiple_of(64) && handoff.called_off() {
             break;
         }
         if marks.len() < MARKS {
