@@ -3,4 +3,5 @@
 pub mod decode;
 pub mod encode;
 pub mod jpeg_dc;
+mod jpeg_enc;
 pub mod metadata;
