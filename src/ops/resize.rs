@@ -249,11 +249,7 @@ fn resize_premultiplied(
         let a16 = values.next().unwrap_or(0);
         for &p in premultiplied.iter().take(channels - 1) {
             // Ringing can leave a premultiplied colour above its alpha: clamp.
-            let c = if a16 == 0 {
-                0
-            } else {
-                ((p * 255 + a16 / 2) / a16).min(255)
-            };
+            let c = (p * 255 + a16 / 2).checked_div(a16).unwrap_or(0).min(255);
             out.push(c as u8);
         }
         out.push(((a16 + 128) / 257) as u8);
