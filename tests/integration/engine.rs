@@ -1261,7 +1261,9 @@ fn shrink_on_load_keeps_every_geometry_exact() {
     );
     for (t, size) in [
         ("w-100,f-png", (100, 60)),
-        ("w-300,h-100,f-png", (300, 100)),
+        // Fill 250×80: scaled 250×150, which 1/2 scale (400×240) still holds with the
+        // 1.5× margin DCT-scaled decodes keep.
+        ("w-250,h-80,f-png", (250, 80)),
         ("w-90,h-90,fo-right,f-png", (90, 90)),
         (
             "w-100,h-100,cm-pad_resize,fo-bottom,bg-FF00FF,f-png",
@@ -1425,5 +1427,28 @@ fn fast_paths_stay_close_to_a_full_decode_on_every_photo() {
     // smaller photos).
     for k in [2, 4, 8] {
         assert!(scales.contains(&k), "scale 1/{k} not exercised: {scales:?}");
+    }
+}
+
+/// DCT-scaled decodes (1/2, 1/4) are used only while the decoded image stays at least 1.5×
+/// what the first step needs (they are poor anti-alias filters when little resizing
+/// follows); the 1/8 DC path is taken whenever 1/8 still covers the target.
+#[test]
+fn scaled_decodes_keep_a_margin_the_dc_path_does_not() {
+    let (w, h) = (800, 480);
+    let smooth = Rgb::from_fn(w, h, |x, y| [(x % 256) as u8, (y % 256) as u8, 90]);
+    let j = jpeg(&smooth, Jpg::default());
+    for (t, shrink) in [
+        // 100 wide: 1/8 is exactly 100, the DC path.
+        ("w-100,f-png", 8),
+        // 260 wide needs 390 with the margin: 1/2 (400) holds it, 1/4 (200) does not.
+        ("w-260,f-png", 2),
+        // 130 wide needs 195: 1/4 (200) holds it.
+        ("w-130,f-png", 4),
+        // 400 wide needs 600: only the full image.
+        ("w-400,f-png", 1),
+    ] {
+        let out = run(&j, t);
+        assert_eq!(out.report.shrink_on_load, shrink, "`{t}`");
     }
 }
