@@ -3,7 +3,9 @@
 //! `encode/<format>/1200x900` times [`pixform::codec::encode::encode`] with the engine's
 //! default options (q80, 4:2:0 baseline JPEG, PNG `Fast`, WebP method 4, AVIF speed 8).
 //! `jpeg_settings/<setting>/1200x900` times the mozjpeg settings that were weighed for the
-//! JPEG encoder (the sizes are printed once to stderr).
+//! JPEG encoder (the sizes are printed once to stderr). `encode/jpeg` runs pixform's own
+//! baseline encoder, which writes exactly the bytes of `jpeg_settings/fastest_optimize`
+//! (mozjpeg), so those two compare the encoders on equal output.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use pixform::codec::encode::{encode, EncodeOptions, OutputFormat};
