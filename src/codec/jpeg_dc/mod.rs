@@ -710,34 +710,40 @@ impl<'a> Decoder<'a> {
         } else {
             frame.comps.iter().map(|c| c.id).eq([b'R', b'G', b'B'])
         };
-        // One output row at a time: each component's row (borrowed from its grid when it is
-        // at full rate, else upsampled into a scratch row), then colour conversion.
-        let mut scratch: Vec<Vec<u8>> = vec![vec![0u8; out_w]; grids.len()];
-        let mut colsum = vec![0i32; out_w.div_ceil(2) + 1];
-        for (oy, dst) in out.chunks_exact_mut(out_w * channels).enumerate() {
-            let mut rows: [&[u8]; 3] = [&[]; 3];
-            for ((g, buf), row) in grids.iter().zip(scratch.iter_mut()).zip(rows.iter_mut()) {
-                *row = g.row(oy, out_w, out_h, buf, &mut colsum);
-            }
-            match (channels, rows) {
-                (1, [y, _, _]) => {
-                    for (o, &v) in dst.iter_mut().zip(y) {
-                        *o = v;
-                    }
-                }
-                (_, [a, b, c]) => {
-                    let px = dst.chunks_exact_mut(3).zip(a.iter().zip(b).zip(c));
-                    if is_rgb {
-                        for (o, ((&r, &g), &b)) in px {
-                            o.copy_from_slice(&[r, g, b]);
+        let rows = Rows {
+            grids: &grids,
+            out_w,
+            out_h,
+            channels,
+            is_rgb,
+        };
+        let row_bytes = out_w * channels;
+        // The bottom half goes to a helper when one is free; whoever gets to it first
+        // converts it (the in-order thread after its top half, if the helper never started).
+        let helper = if self.parallel && out_w * out_h >= MIN_PARALLEL_OUTPUT {
+            split::pool()
+        } else {
+            None
+        };
+        match helper {
+            Some(pool) => {
+                let half = out_h / 2;
+                let (top, bottom) = out.split_at_mut(half * row_bytes);
+                let bottom = std::sync::Mutex::new(Some(bottom));
+                let take = || bottom.lock().ok().and_then(|mut b| b.take());
+                pool.in_place_scope(|scope| {
+                    scope.spawn(|_| {
+                        if let Some(b) = take() {
+                            rows.convert(half, b);
                         }
-                    } else {
-                        for (o, ((&y, &cb), &cr)) in px {
-                            o.copy_from_slice(&ycc_to_rgb(y, cb, cr));
-                        }
+                    });
+                    rows.convert(0, top);
+                    if let Some(b) = take() {
+                        rows.convert(half, b);
                     }
-                }
+                });
             }
+            None => rows.convert(0, &mut out),
         }
         let layout = if channels == 1 {
             PixelLayout::Gray8
@@ -768,6 +774,61 @@ fn ycc_to_rgb(y: u8, cb: u8, cr: u8) -> [u8; 3] {
         g.clamp(0, 255) as u8,
         b.clamp(0, 255) as u8,
     ]
+}
+
+/// Output pixels below which the final conversion stays on one thread.
+const MIN_PARALLEL_OUTPUT: usize = 64 * 1024;
+
+/// The final stage of a scaled decode: upsampling each component's grid to the output and
+/// colour conversion, for any band of output rows (so two threads can share it).
+struct Rows<'g> {
+    grids: &'g [Grid<'g>],
+    out_w: usize,
+    out_h: usize,
+    channels: usize,
+    is_rgb: bool,
+}
+
+impl Rows<'_> {
+    /// Fills `dst` with output rows from `first_row` on, one row at a time: each
+    /// component's row (borrowed from its grid at full rate, else upsampled into a scratch
+    /// row), then colour conversion.
+    fn convert(&self, first_row: usize, dst: &mut [u8]) {
+        let out_w = self.out_w;
+        let mut scratch: Vec<Vec<u8>> = vec![vec![0u8; out_w]; self.grids.len()];
+        let mut colsum = vec![0i32; out_w.div_ceil(2) + 1];
+        for (i, dst) in dst.chunks_exact_mut(out_w * self.channels).enumerate() {
+            let oy = first_row + i;
+            let mut rows: [&[u8]; 3] = [&[]; 3];
+            for ((g, buf), row) in self
+                .grids
+                .iter()
+                .zip(scratch.iter_mut())
+                .zip(rows.iter_mut())
+            {
+                *row = g.row(oy, out_w, self.out_h, buf, &mut colsum);
+            }
+            match (self.channels, rows) {
+                (1, [y, _, _]) => {
+                    for (o, &v) in dst.iter_mut().zip(y) {
+                        *o = v;
+                    }
+                }
+                (_, [a, b, c]) => {
+                    let px = dst.chunks_exact_mut(3).zip(a.iter().zip(b).zip(c));
+                    if self.is_rgb {
+                        for (o, ((&r, &g), &b)) in px {
+                            o.copy_from_slice(&[r, g, b]);
+                        }
+                    } else {
+                        for (o, ((&y, &cb), &cr)) in px {
+                            o.copy_from_slice(&ycc_to_rgb(y, cb, cr));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Triangle filter for 2×2-subsampled components (else replication).
