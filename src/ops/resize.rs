@@ -209,20 +209,28 @@ fn resize_premultiplied(
     let Region { cx, cy, cw, ch } = region;
     let (cx, cw) = (cx as usize, cw as usize);
     // Premultiplied u16 (native byte order) of the region: c · a · 257 / 255 = c16 · a16 / 65535.
+    let row_len = cw * channels * 2;
     let mut wide = Vec::new();
-    wide.try_reserve_exact(cw * ch as usize * channels * 2)
+    wide.try_reserve_exact(row_len * ch as usize)
         .map_err(|_| Error::BadArgument(format!("resize: {cw}x{ch} region too large")))?;
-    for y in cy..cy + ch {
+    wide.resize(row_len * ch as usize, 0);
+    for (y, dst) in (cy..cy + ch).zip(wide.chunks_exact_mut(row_len)) {
         let row = src.row(y).unwrap_or_default();
-        let pixels = row.chunks_exact(channels).skip(cx).take(cw);
-        for px in pixels {
+        let pixels = row
+            .get(cx * channels..(cx + cw) * channels)
+            .unwrap_or_default();
+        for (px, out) in pixels
+            .chunks_exact(channels)
+            .zip(dst.chunks_exact_mut(channels * 2))
+        {
             let (color, alpha) = px.split_at(channels - 1);
             let a = u32::from(alpha.first().copied().unwrap_or(255));
-            for &c in color {
+            let (color_out, alpha_out) = out.split_at_mut((channels - 1) * 2);
+            for (&c, o) in color.iter().zip(color_out.chunks_exact_mut(2)) {
                 let v = (u32::from(c) * a * 257 + 127) / 255;
-                wide.extend_from_slice(&(v as u16).to_ne_bytes());
+                o.copy_from_slice(&(v as u16).to_ne_bytes());
             }
-            wide.extend_from_slice(&((a * 257) as u16).to_ne_bytes());
+            alpha_out.copy_from_slice(&((a * 257) as u16).to_ne_bytes());
         }
     }
     let src_image =
@@ -234,25 +242,25 @@ fn resize_premultiplied(
     with_resizer(|r| r.resize(&src_image, &mut dst_image, options)).map_err(|e| fir_err(&e))?;
     drop(dst_image);
     drop(wide);
-    let mut out = Vec::with_capacity(wide_len / 2);
-    for px in wide_out.chunks_exact(channels * 2) {
-        let mut values = px
-            .chunks_exact(2)
-            .map(|b| u32::from(u16::from_ne_bytes([b[0], b[1]])));
-        let premultiplied: [u32; 3] = std::array::from_fn(|i| {
-            if i + 1 < channels {
-                values.next().unwrap_or(0)
-            } else {
-                0
-            }
-        });
-        let a16 = values.next().unwrap_or(0);
-        for &p in premultiplied.iter().take(channels - 1) {
+    let mut out = vec![0u8; wide_len / 2];
+    for (px, o) in wide_out
+        .chunks_exact(channels * 2)
+        .zip(out.chunks_exact_mut(channels))
+    {
+        let value = |i: usize| {
+            px.get(2 * i..2 * i + 2)
+                .map_or(0, |b| u32::from(u16::from_ne_bytes([b[0], b[1]])))
+        };
+        let a16 = value(channels - 1);
+        let (color, alpha) = o.split_at_mut(channels - 1);
+        for (i, c) in color.iter_mut().enumerate() {
             // Ringing can leave a premultiplied colour above its alpha: clamp.
-            let c = (p * 255 + a16 / 2).checked_div(a16).unwrap_or(0).min(255);
-            out.push(c as u8);
+            let v = (value(i) * 255 + a16 / 2).checked_div(a16).unwrap_or(0);
+            *c = v.min(255) as u8;
         }
-        out.push(((a16 + 128) / 257) as u8);
+        if let Some(a) = alpha.first_mut() {
+            *a = ((a16 + 128) / 257) as u8;
+        }
     }
     Frame::new(w, h, layout, out)
 }
