@@ -15,7 +15,7 @@ mod huffman;
 use std::time::Instant;
 
 use self::fdct::{Quantizer, NATURAL_ORDER};
-use self::huffman::{BitWriter, Class, Codes, Counts, Table};
+use self::huffman::{BitWriter, Class, Codes, Table};
 
 /// How chroma is sampled relative to luma.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,8 +208,8 @@ pub(crate) fn encode(
         });
     });
     let used = if gray { 1 } else { 2 };
-    let dc_tables: Vec<Table> = dc_counts[..used].iter().map(table_for).collect();
-    let ac_tables: Vec<Table> = ac_counts[..used].iter().map(table_for).collect();
+    let dc_tables: Vec<Table> = dc_counts[..used].iter().map(Table::for_counts).collect();
+    let ac_tables: Vec<Table> = ac_counts[..used].iter().map(Table::for_counts).collect();
 
     let mut out = Vec::with_capacity(data.len() / 10 + 1024);
     write_headers(
@@ -239,10 +239,6 @@ pub(crate) fn encode(
     let mut out = writer.finish();
     out.extend_from_slice(&[0xFF, 0xD9]);
     Ok(out)
-}
-
-fn table_for(counts: &Counts) -> Table {
-    Table::for_counts(counts)
 }
 
 /// Visits every block in scan order with its component and DC difference: MCU by MCU,
