@@ -571,48 +571,41 @@ impl Engine {
         header: &decode::Header,
         deadline: Option<Instant>,
     ) -> Result<Decoded> {
-        if let (InputFormat::Jpeg, Some((w, h)), false) = (format, needed, want_metadata) {
-            let stored = Size::new(header.width, header.height);
-            let needed = Size::new(w, h);
-            if let (Some(stored), Some(needed)) = (stored, needed) {
-                let max = self.config.limits.max_input_pixels;
-                // Own fast paths: DC-only at 1/8, 2×2 per block at 1/4 (baseline files);
-                // `None` falls back to libjpeg's scaled decode.
-                let options = jpeg_dc::ScaledOptions {
-                    max_pixels: max,
-                    threads: self.config.threads,
-                };
-                let fast = match plan::shrink_factor(stored, needed) {
-                    8 => jpeg_dc::decode_dc_with(input, &options)?.map(|d| (d, 8)),
-                    _ => match plan::shrink_factor(stored, with_margin(needed)) {
-                        4 => jpeg_dc::decode_quarter_with(input, &options)?.map(|d| (d, 4)),
-                        _ => None,
-                    },
-                };
-                if let Some((image, scale_denom)) = fast {
-                    return Ok(Decoded {
-                        frame: image.frame,
-                        scale_denom,
-                        orientation: header.orientation,
-                        metadata: Metadata::default(),
-                    });
-                }
+        let stored = Size::new(header.width, header.height);
+        // The size the decode must keep: what the first step needs where 1/8 covers it (the
+        // DC path, or libjpeg's 1/8), else that with the margin DCT-scaled decodes keep.
+        let min_size = needed
+            .and_then(|(w, h)| Size::new(w, h))
+            .map(|n| match stored {
+                Some(stored) if plan::shrink_factor(stored, n) == 8 => n,
+                _ => with_margin(n),
+            });
+        if let (InputFormat::Jpeg, Some(min), Some(stored), false) =
+            (format, min_size, stored, want_metadata)
+        {
+            let max = self.config.limits.max_input_pixels;
+            // Own fast paths: DC-only at 1/8, 2×2 per block at 1/4 (baseline files);
+            // `None` falls back to libjpeg's scaled decode.
+            let options = jpeg_dc::ScaledOptions {
+                max_pixels: max,
+                threads: self.config.threads,
+            };
+            let fast = match plan::shrink_factor(stored, min) {
+                8 => jpeg_dc::decode_dc_with(input, &options)?.map(|d| (d, 8)),
+                4 => jpeg_dc::decode_quarter_with(input, &options)?.map(|d| (d, 4)),
+                _ => None,
+            };
+            if let Some((image, scale_denom)) = fast {
+                return Ok(Decoded {
+                    frame: image.frame,
+                    scale_denom,
+                    orientation: header.orientation,
+                    metadata: Metadata::default(),
+                });
             }
         }
-        // libjpeg's scaled decode: 1/8 where the DC path would have served, else only
-        // scales that keep the margin.
-        let min_size = needed.map(|(w, h)| {
-            let n = Size::new(w, h).unwrap_or(Size::MIN);
-            match Size::new(header.width, header.height) {
-                Some(stored) if plan::shrink_factor(stored, n) == 8 => (w, h),
-                _ => {
-                    let m = with_margin(n);
-                    (m.width(), m.height())
-                }
-            }
-        });
         let options = DecodeOptions {
-            min_size,
+            min_size: min_size.map(|s| (s.width(), s.height())),
             want_metadata,
             deadline,
         };
