@@ -572,16 +572,12 @@ impl Engine {
         deadline: Option<Instant>,
     ) -> Result<Decoded> {
         let stored = Size::new(header.width, header.height);
-        // The size the decode must keep: what the first step needs where 1/8 covers it (the
-        // DC path, or libjpeg's 1/8), else that with the margin DCT-scaled decodes keep.
-        let min_size = needed
-            .and_then(|(w, h)| Size::new(w, h))
-            .map(|n| match stored {
-                Some(stored) if plan::shrink_factor(stored, n) == 8 => n,
-                _ => with_margin(n),
-            });
-        if let (InputFormat::Jpeg, Some(min), Some(stored), false) =
-            (format, min_size, stored, want_metadata)
+        let needed = needed.and_then(|(w, h)| Size::new(w, h));
+        // Where 1/8 still covers what the first step needs, both 1/8 decoders (the DC path,
+        // libjpeg's) average whole blocks; otherwise each scaled decoder keeps its margin.
+        let dc_covers = |n: Size| stored.is_some_and(|s| plan::shrink_factor(s, n) == 8);
+        if let (InputFormat::Jpeg, Some(n), Some(stored), false) =
+            (format, needed, stored, want_metadata)
         {
             let max = self.config.limits.max_input_pixels;
             // Own fast paths: DC-only at 1/8, 2×2 per block at 1/4 (baseline files);
@@ -590,10 +586,12 @@ impl Engine {
                 max_pixels: max,
                 threads: self.config.threads,
             };
-            let fast = match plan::shrink_factor(stored, min) {
-                8 => jpeg_dc::decode_dc_with(input, &options)?.map(|d| (d, 8)),
-                4 => jpeg_dc::decode_quarter_with(input, &options)?.map(|d| (d, 4)),
-                _ => None,
+            let fast = if dc_covers(n) {
+                jpeg_dc::decode_dc_with(input, &options)?.map(|d| (d, 8))
+            } else if plan::shrink_factor(stored, Margin::BlockAverage.around(n)) == 4 {
+                jpeg_dc::decode_quarter_with(input, &options)?.map(|d| (d, 4))
+            } else {
+                None
             };
             if let Some((image, scale_denom)) = fast {
                 return Ok(Decoded {
@@ -604,6 +602,13 @@ impl Engine {
                 });
             }
         }
+        let min_size = needed.map(|n| {
+            if dc_covers(n) {
+                n
+            } else {
+                Margin::ReducedIdct.around(n)
+            }
+        });
         let options = DecodeOptions {
             min_size: min_size.map(|s| (s.width(), s.height())),
             want_metadata,
@@ -1294,15 +1299,33 @@ fn check_supported(steps: &[Step]) -> Result<()> {
     Ok(())
 }
 
-/// The size a DCT-scaled decode at 1/2 or 1/4 must keep: 1.5× what the first step needs.
+/// How much larger than the first step's need a DCT-scaled decode at 1/2 or 1/4 must stay.
 ///
-/// Those scales keep only each block's lowest frequencies, a poor anti-aliasing filter when
-/// little resizing follows. Measured (webp1200, SSIM of the resized image against a float
-/// Lanczos of the full image, before encoding): wine 2560→1200 via 1/2 scored 0.9926 against
-/// 0.9993 from the full image; seeding 5312→1200 via 1/4 0.9958 against 0.9992 via 1/2.
-/// libvips' thumbnail keeps such a margin too. The 1/8 DC path is exempt: it serves
-/// thumbnails, where it is the whole speed advantage, and its block average is a box filter.
-fn with_margin(needed: Size) -> Size {
-    let grow = |v: u32| v.saturating_add(v.div_ceil(2));
-    Size::new(grow(needed.width()), grow(needed.height())).unwrap_or(needed)
+/// Those scales drop detail in a way the following resize cannot undo when little resizing
+/// is left, so each keeps a margin, measured per decoder (webp1200 and crop300 SSIM against
+/// a float Lanczos of the full image). The 1/8 decoders need none: they serve thumbnails,
+/// where they are the whole speed advantage, and a block's average is a box filter.
+#[derive(Clone, Copy)]
+enum Margin {
+    /// 1.5×, pixform's 1/4 path, whose samples are means of 4×4 pixels (a box filter).
+    /// kleiber 6028→1200 via 1/4 at 1.26× scored 0.9851 against 0.9859 from the full image;
+    /// at 1.5–1.7× it costs 0.0003–0.0007 (storm 300 px, wood's 300×300 crop, kleiber 1000
+    /// and 900 px).
+    BlockAverage,
+    /// 2× (libvips' rule), libjpeg's reduced inverse DCTs, which cut the frequencies above
+    /// the new Nyquist limit abruptly: elephants 3840→1200 via 1/2 (1.6×) scored 0.9632
+    /// against 0.9684 from the full image, its 300×300 crop via 1/4 (1.8×) 0.9558 against
+    /// 0.9588 via 1/2; wine 2560→1200 via 1/2 (1.07×) 0.9926 against 0.9993 before encoding.
+    ReducedIdct,
+}
+
+impl Margin {
+    /// `needed` grown by the margin (saturating).
+    fn around(self, needed: Size) -> Size {
+        let grow = |v: u32| match self {
+            Margin::BlockAverage => v.saturating_add(v.div_ceil(2)),
+            Margin::ReducedIdct => v.saturating_mul(2),
+        };
+        Size::new(grow(needed.width()), grow(needed.height())).unwrap_or(needed)
+    }
 }

@@ -1261,9 +1261,9 @@ fn shrink_on_load_keeps_every_geometry_exact() {
     );
     for (t, size) in [
         ("w-100,f-png", (100, 60)),
-        // Fill 250×80: scaled 250×150, which 1/2 scale (400×240) still holds with the
-        // 1.5× margin DCT-scaled decodes keep.
-        ("w-250,h-80,f-png", (250, 80)),
+        // Fill 200×80: scaled 200×120, which libjpeg's 1/2 scale (400×240) holds with the
+        // 2× margin its reduced IDCT keeps.
+        ("w-200,h-80,f-png", (200, 80)),
         ("w-90,h-90,fo-right,f-png", (90, 90)),
         (
             "w-100,h-100,cm-pad_resize,fo-bottom,bg-FF00FF,f-png",
@@ -1430,25 +1430,39 @@ fn fast_paths_stay_close_to_a_full_decode_on_every_photo() {
     }
 }
 
-/// DCT-scaled decodes (1/2, 1/4) are used only while the decoded image stays at least 1.5×
-/// what the first step needs (they are poor anti-alias filters when little resizing
-/// follows); the 1/8 DC path is taken whenever 1/8 still covers the target.
+/// DCT-scaled decodes (1/2, 1/4) are used only while the decoded image keeps a margin over
+/// what the first step needs: 1.5× for pixform's own 1/4 path (4×4 block averages), 2× for
+/// libjpeg's reduced inverse DCTs (1/2, and 1/4 of progressive files). The 1/8 DC path is
+/// taken whenever 1/8 still covers the target.
 #[test]
-fn scaled_decodes_keep_a_margin_the_dc_path_does_not() {
+fn scaled_decodes_keep_their_margin_the_dc_path_does_not() {
     let (w, h) = (800, 480);
     let smooth = Rgb::from_fn(w, h, |x, y| [(x % 256) as u8, (y % 256) as u8, 90]);
-    let j = jpeg(&smooth, Jpg::default());
-    for (t, shrink) in [
-        // 100 wide: 1/8 is exactly 100, the DC path.
-        ("w-100,f-png", 8),
-        // 260 wide needs 390 with the margin: 1/2 (400) holds it, 1/4 (200) does not.
-        ("w-260,f-png", 2),
-        // 130 wide needs 195: 1/4 (200) holds it.
-        ("w-130,f-png", 4),
-        // 400 wide needs 600: only the full image.
-        ("w-400,f-png", 1),
+    let baseline = jpeg(&smooth, Jpg::default());
+    let progressive = jpeg(
+        &smooth,
+        Jpg {
+            progressive: true,
+            ..Jpg::default()
+        },
+    );
+    for (j, kind, t, shrink) in [
+        // 100 wide: 1/8 is exactly 100, the DC path (baseline and progressive alike).
+        (&baseline, "baseline", "w-100,f-png", 8),
+        (&progressive, "progressive", "w-100,f-png", 8),
+        // 130 wide: the own 1/4 path (200) keeps 1.5× (195).
+        (&baseline, "baseline", "w-130,f-png", 4),
+        // A progressive file goes to libjpeg, whose 1/4 would need 260: 1/2 (400) instead.
+        (&progressive, "progressive", "w-130,f-png", 2),
+        // 200 wide: libjpeg's 1/2 (400) keeps 2× exactly.
+        (&baseline, "baseline", "w-200,f-png", 2),
+        (&progressive, "progressive", "w-200,f-png", 2),
+        // 201 wide would need 402: only the full image.
+        (&baseline, "baseline", "w-201,f-png", 1),
+        (&progressive, "progressive", "w-201,f-png", 1),
     ] {
-        let out = run(&j, t);
-        assert_eq!(out.report.shrink_on_load, shrink, "`{t}`");
+        let out = run(j, t);
+        assert_eq!(out.report.shrink_on_load, shrink, "{kind} `{t}`");
+        assert_eq!(out.width, t[2..5].parse::<u32>().unwrap(), "{kind} `{t}`");
     }
 }
