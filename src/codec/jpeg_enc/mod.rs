@@ -299,14 +299,11 @@ fn transform(
     quantizers: &[Quantizer; 2],
     deadline: Option<Instant>,
 ) -> Result<(), Stop> {
-    let channels = pixels.channels();
-    let (data, width, height, gray) = (pixels.data, pixels.width, pixels.height, pixels.gray);
     let padded_w = layout.mcus_across * layout.max_h * 8;
-    let strip_rows = layout.max_v * 8;
     // Rows of the full-resolution image after libjpeg's padding to whole row groups.
-    let rows_padded = height.div_ceil(layout.max_v) * layout.max_v;
-    // Full-resolution Y/Cb/Cr of one row group, then each component's strip.
-    let mut full = [
+    let rows_padded = pixels.height.div_ceil(layout.max_v) * layout.max_v;
+    // Full-resolution Y/Cb/Cr of one row group (`max_v` rows), then each component's strip.
+    let mut group_planes = [
         vec![0u8; padded_w * layout.max_v],
         vec![0u8; padded_w * layout.max_v],
         vec![0u8; padded_w * layout.max_v],
@@ -315,130 +312,171 @@ fn transform(
         .iter()
         .map(|c| vec![0u8; c.stride * 8 * c.v * 8])
         .collect();
-    let mut block: fdct::Block = [[0; 8]; 8];
     for m in 0..layout.mcu_rows {
         if deadline.is_some_and(|d| Instant::now() > d) {
             return Err(Stop::Deadline);
         }
+        // A strip is eight row groups: `max_v` image rows each, one row per `v` in each
+        // component.
         for group in 0..8 {
-            let y0 = m * strip_rows + group * layout.max_v;
+            let y0 = (m * 8 + group) * layout.max_v;
             if y0 >= rows_padded {
-                // Below the image: repeat each component's last real row.
-                for (c, strip) in components.iter().zip(strips.iter_mut()) {
-                    let w = c.stride * 8;
-                    for k in 0..c.v {
-                        let row = group * c.v + k;
-                        if row > 0 {
-                            strip.copy_within((row - 1) * w..row * w, row * w);
-                        }
-                    }
-                }
+                repeat_last_rows(components, &mut strips, group);
                 continue;
             }
-            for k in 0..layout.max_v {
-                let src = (y0 + k).min(height - 1);
-                let line = data
-                    .get(src * width * channels..(src + 1) * width * channels)
-                    .ok_or(Stop::BadInput)?;
-                let at = k * padded_w..(k + 1) * padded_w;
-                if gray {
-                    let yrow = &mut full[0][at];
-                    yrow[..width].copy_from_slice(line);
-                    let last = line[width - 1];
-                    yrow[width..].fill(last);
-                } else {
-                    let [fy, fcb, fcr] = &mut full;
-                    let (yrow, cbrow, crrow) =
-                        (&mut fy[at.clone()], &mut fcb[at.clone()], &mut fcr[at]);
-                    for (((px, y), cb), cr) in line
-                        .chunks_exact(3)
-                        .zip(yrow.iter_mut())
-                        .zip(cbrow.iter_mut())
-                        .zip(crrow.iter_mut())
-                    {
-                        (*y, *cb, *cr) = ycc(px[0], px[1], px[2]);
-                    }
-                    for row in [yrow, cbrow, crrow] {
-                        let last = row[width - 1];
-                        row[width..].fill(last);
-                    }
-                }
-            }
-            for ((c, strip), plane) in components.iter().zip(strips.iter_mut()).zip(full.iter()) {
-                let w = c.stride * 8;
-                let (hf, vf) = (layout.max_h / c.h, layout.max_v / c.v);
-                for k in 0..c.v {
-                    let row = group * c.v + k;
-                    let out = &mut strip[row * w..(row + 1) * w];
-                    let first = &plane[k * vf * padded_w..][..padded_w];
-                    match (hf, vf) {
-                        (1, 1) => out.copy_from_slice(&first[..w]),
-                        (2, 1) => {
-                            for (x, (o, p)) in out.iter_mut().zip(first.chunks_exact(2)).enumerate()
-                            {
-                                let bias = (x & 1) as u16;
-                                *o = ((u16::from(p[0]) + u16::from(p[1]) + bias) >> 1) as u8;
-                            }
-                        }
-                        _ => {
-                            let second = &plane[(k * vf + 1) * padded_w..][..padded_w];
-                            for (x, ((o, p), q)) in out
-                                .iter_mut()
-                                .zip(first.chunks_exact(2))
-                                .zip(second.chunks_exact(2))
-                                .enumerate()
-                            {
-                                let bias = 1 + (x & 1) as u16;
-                                let sum = u16::from(p[0])
-                                    + u16::from(p[1])
-                                    + u16::from(q[0])
-                                    + u16::from(q[1]);
-                                *o = ((sum + bias) >> 2) as u8;
-                            }
-                        }
-                    }
-                }
+            convert_row_group(&pixels, y0, layout.max_v, &mut group_planes)?;
+            for ((c, strip), plane) in components.iter().zip(&mut strips).zip(&group_planes) {
+                downsample_row_group(c, layout, group, plane, strip);
             }
         }
-        for (c, strip) in components.iter_mut().zip(strips.iter()) {
-            let quant = &quantizers[c.table];
-            let w = c.stride * 8;
-            for br in 0..c.v {
-                let by = m * c.v + br;
-                if by >= c.blocks_h {
-                    // A dummy row: zero blocks carrying the DC of the block above at each
-                    // MCU's last column (libjpeg's rule).
-                    for mx in 0..layout.mcus_across {
-                        let above = ((by - 1) * c.stride + mx * c.h + c.h - 1) * 64;
-                        let dc = c.coefs[above];
-                        for x in 0..c.h {
-                            c.coefs[(by * c.stride + mx * c.h + x) * 64] = dc;
-                        }
-                    }
-                    continue;
+        for (c, strip) in components.iter_mut().zip(&strips) {
+            transform_strip(c, strip, m, layout.mcus_across, &quantizers[c.table]);
+        }
+    }
+    Ok(())
+}
+
+/// Below the image: each component's rows of row group `group` repeat its last real row.
+fn repeat_last_rows(components: &[Component], strips: &mut [Vec<u8>], group: usize) {
+    for (c, strip) in components.iter().zip(strips) {
+        let w = c.stride * 8;
+        for k in 0..c.v {
+            let row = group * c.v + k;
+            if row > 0 {
+                strip.copy_within((row - 1) * w..row * w, row * w);
+            }
+        }
+    }
+}
+
+/// Fills `planes` (one row of `padded_w` per image row, per Y/Cb/Cr) with the `rows` image
+/// rows from `y0` on, colour-converted, the last column repeated to the padded width and
+/// rows past the bottom repeating the last (libjpeg's edge rules).
+fn convert_row_group(
+    pixels: &Pixels<'_>,
+    y0: usize,
+    rows: usize,
+    planes: &mut [Vec<u8>; 3],
+) -> Result<(), Stop> {
+    let channels = pixels.channels();
+    let (width, height) = (pixels.width, pixels.height);
+    let padded_w = planes[0].len() / rows;
+    for k in 0..rows {
+        let src = (y0 + k).min(height - 1);
+        let line = pixels
+            .data
+            .get(src * width * channels..(src + 1) * width * channels)
+            .ok_or(Stop::BadInput)?;
+        let at = k * padded_w..(k + 1) * padded_w;
+        if pixels.gray {
+            let yrow = &mut planes[0][at];
+            yrow[..width].copy_from_slice(line);
+            let last = line[width - 1];
+            yrow[width..].fill(last);
+            continue;
+        }
+        let [fy, fcb, fcr] = planes;
+        let (yrow, cbrow, crrow) = (&mut fy[at.clone()], &mut fcb[at.clone()], &mut fcr[at]);
+        for (((px, y), cb), cr) in line
+            .chunks_exact(3)
+            .zip(yrow.iter_mut())
+            .zip(cbrow.iter_mut())
+            .zip(crrow.iter_mut())
+        {
+            (*y, *cb, *cr) = ycc(px[0], px[1], px[2]);
+        }
+        for row in [yrow, cbrow, crrow] {
+            let last = row[width - 1];
+            row[width..].fill(last);
+        }
+    }
+    Ok(())
+}
+
+/// Writes component `c`'s rows of row group `group` into its strip from the full-resolution
+/// `plane`, averaging 2×1 or 2×2 samples where the component is subsampled (libjpeg's box
+/// filter, with its alternating rounding bias).
+fn downsample_row_group(
+    c: &Component,
+    layout: &Layout,
+    group: usize,
+    plane: &[u8],
+    strip: &mut [u8],
+) {
+    let w = c.stride * 8;
+    let padded_w = layout.mcus_across * layout.max_h * 8;
+    let (hf, vf) = (layout.max_h / c.h, layout.max_v / c.v);
+    for k in 0..c.v {
+        let row = group * c.v + k;
+        let out = &mut strip[row * w..(row + 1) * w];
+        let first = &plane[k * vf * padded_w..][..padded_w];
+        match (hf, vf) {
+            (1, 1) => out.copy_from_slice(&first[..w]),
+            (2, 1) => {
+                for (x, (o, p)) in out.iter_mut().zip(first.chunks_exact(2)).enumerate() {
+                    let bias = (x & 1) as u16;
+                    *o = ((u16::from(p[0]) + u16::from(p[1]) + bias) >> 1) as u8;
                 }
-                for bx in 0..c.blocks_w {
-                    // Loaded transposed (block[x][y]): the DCT's first pass wants lanes
-                    // to be rows.
-                    let rows = strip[br * 8 * w..].chunks(w).take(8);
-                    for (y, row) in rows.enumerate() {
-                        for (column, &s) in block.iter_mut().zip(&row[bx * 8..bx * 8 + 8]) {
-                            column[y] = i32::from(s) - 128;
-                        }
-                    }
-                    fdct::forward(&mut block);
-                    let at = (by * c.stride + bx) * 64;
-                    quant.quantize(&block, &mut c.coefs[at..at + 64]);
-                }
-                // Dummy blocks completing the last MCU: zero, with the last real DC.
-                let last_dc = c.coefs[(by * c.stride + c.blocks_w - 1) * 64];
-                for bx in c.blocks_w..c.stride {
-                    c.coefs[(by * c.stride + bx) * 64] = last_dc;
+            }
+            _ => {
+                let second = &plane[(k * vf + 1) * padded_w..][..padded_w];
+                for (x, ((o, p), q)) in out
+                    .iter_mut()
+                    .zip(first.chunks_exact(2))
+                    .zip(second.chunks_exact(2))
+                    .enumerate()
+                {
+                    let bias = 1 + (x & 1) as u16;
+                    let sum = u16::from(p[0]) + u16::from(p[1]) + u16::from(q[0]) + u16::from(q[1]);
+                    *o = ((sum + bias) >> 2) as u8;
                 }
             }
         }
     }
-    Ok(())
+}
+
+/// Transforms and quantises component `c`'s blocks of MCU row `m` from its `strip`, then
+/// fills the dummy blocks: those completing the last MCU of a row carry the row's last real
+/// DC, and a dummy block row below the image carries the DC of the block above at each
+/// MCU's last column (libjpeg's rules).
+fn transform_strip(
+    c: &mut Component,
+    strip: &[u8],
+    m: usize,
+    mcus_across: usize,
+    quant: &Quantizer,
+) {
+    let w = c.stride * 8;
+    let mut block: fdct::Block = [[0; 8]; 8];
+    for br in 0..c.v {
+        let by = m * c.v + br;
+        if by >= c.blocks_h {
+            for mx in 0..mcus_across {
+                let above = ((by - 1) * c.stride + mx * c.h + c.h - 1) * 64;
+                let dc = c.coefs[above];
+                for x in 0..c.h {
+                    c.coefs[(by * c.stride + mx * c.h + x) * 64] = dc;
+                }
+            }
+            continue;
+        }
+        for bx in 0..c.blocks_w {
+            // Loaded transposed (block[x][y]): the DCT's first pass wants lanes to be rows.
+            let rows = strip[br * 8 * w..].chunks(w).take(8);
+            for (y, row) in rows.enumerate() {
+                for (column, &s) in block.iter_mut().zip(&row[bx * 8..bx * 8 + 8]) {
+                    column[y] = i32::from(s) - 128;
+                }
+            }
+            fdct::forward(&mut block);
+            let at = (by * c.stride + bx) * 64;
+            quant.quantize(&block, &mut c.coefs[at..at + 64]);
+        }
+        let last_dc = c.coefs[(by * c.stride + c.blocks_w - 1) * 64];
+        for bx in c.blocks_w..c.stride {
+            c.coefs[(by * c.stride + bx) * 64] = last_dc;
+        }
+    }
 }
 
 /// SOI, JFIF APP0, the caller's APPn segments, DQT and SOF0 (SOF1 with 16-bit tables).
