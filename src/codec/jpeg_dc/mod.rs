@@ -729,16 +729,15 @@ impl<'a> Decoder<'a> {
             Some(pool) => {
                 let half = out_h / 2;
                 let (top, bottom) = out.split_at_mut(half * row_bytes);
-                let bottom = std::sync::Mutex::new(Some(bottom));
-                let take = || bottom.lock().ok().and_then(|mut b| b.take());
+                let bottom = split::Claim::new(bottom);
                 pool.in_place_scope(|scope| {
                     scope.spawn(|_| {
-                        if let Some(b) = take() {
+                        if let Some(b) = bottom.take() {
                             rows.convert(half, b);
                         }
                     });
                     rows.convert(0, top);
-                    if let Some(b) = take() {
+                    if let Some(b) = bottom.take() {
                         rows.convert(half, b);
                     }
                 });

@@ -20,9 +20,9 @@
 //! and the in-order decoder reaches the split point before the helper started, the helper
 //! is called off ([`Handoff`]) and the in-order decoder finishes alone.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use super::bits::BitReader;
 use super::{seq_block, BlockPlan, SeqBlock, MODE_QUARTER};
@@ -153,35 +153,48 @@ pub fn warm_up() {
     });
 }
 
-/// The helper has not started.
-const PENDING: u8 = 0;
-/// The helper started; its result will arrive.
-const STARTED: u8 = 1;
-/// Nobody waits for the helper any more: the in-order decoder got to the split point
-/// before it started, or finished. A helper not started never starts; a running one stops.
-const CALLED_OFF: u8 = 2;
+/// Work offered to a pool helper that goes to whichever thread claims it first: the helper
+/// when it starts in time, else the thread that offered it, once it gets there (and then
+/// the helper finds nothing to do). Nobody waits for a helper that has not started.
+pub(super) struct Claim<T>(Mutex<Option<T>>);
+
+impl<T> Claim<T> {
+    pub(super) fn new(work: T) -> Self {
+        Claim(Mutex::new(Some(work)))
+    }
+
+    /// The work, to the first caller only.
+    pub(super) fn take(&self) -> Option<T> {
+        self.0.lock().ok()?.take()
+    }
+}
 
 /// Hands the helper's result to the in-order decoder, or calls the helper off when it
 /// has not started by the time its work is needed.
 pub(super) struct Handoff {
-    state: AtomicU8,
+    /// The right to decode from the split point: the helper claims it to start, the
+    /// in-order decoder to call a helper that has not started off.
+    start: Claim<()>,
+    /// Set once nobody waits for the helper's result any more: a running helper stops.
+    stop: AtomicBool,
 }
 
 impl Handoff {
     pub(super) fn new() -> Self {
         Handoff {
-            state: AtomicU8::new(PENDING),
+            start: Claim::new(()),
+            stop: AtomicBool::new(false),
         }
     }
 
     /// Whether the helper should stop (checked by the helper as it goes).
     pub(super) fn called_off(&self) -> bool {
-        self.state.load(Ordering::Relaxed) == CALLED_OFF
+        self.stop.load(Ordering::Relaxed)
     }
 
     /// In-order side, once its decoding is over: a helper still running stops early.
     pub(super) fn release(&self) {
-        self.state.store(CALLED_OFF, Ordering::Release);
+        self.stop.store(true, Ordering::Release);
     }
 
     /// Helper side: runs `work` and sends its result unless the helper was called off.
@@ -190,11 +203,7 @@ impl Handoff {
         tx: SyncSender<Speculation<'a>>,
         work: impl FnOnce() -> Speculation<'a>,
     ) {
-        if self
-            .state
-            .compare_exchange(PENDING, STARTED, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-        {
+        if self.start.take().is_some() {
             // The receiver only goes away once the in-order decoder stopped waiting.
             let _ = tx.send(work());
         }
@@ -207,19 +216,14 @@ impl Handoff {
         if WAIT_FOR_HELPER.with(|w| w.get()) {
             return rx.recv().ok();
         }
-        match self
-            .state
-            .compare_exchange(PENDING, CALLED_OFF, Ordering::AcqRel, Ordering::Acquire)
-        {
-            Ok(_) => {
-                #[cfg(test)]
-                if let Ok(mut by) = CALLED_OFF_BY.lock() {
-                    by.push(std::thread::current().id());
-                }
-                None
+        if self.start.take().is_some() {
+            #[cfg(test)]
+            if let Ok(mut by) = CALLED_OFF_BY.lock() {
+                by.push(std::thread::current().id());
             }
-            Err(_) => rx.recv().ok(),
+            return None;
         }
+        rx.recv().ok()
     }
 }
 
