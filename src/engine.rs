@@ -1091,8 +1091,8 @@ impl Run<'_> {
                 },
             )?
         } else {
-            ops::resize(
-                &frame,
+            ops::resize_owned(
+                frame,
                 &ops::ResizeParams {
                     width: target.0,
                     height: target.1,

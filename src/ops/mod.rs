@@ -4,11 +4,13 @@
 //! Every op is one file, `src/ops/<name>.rs`, exposing
 //! `pub fn <name>(src: &Frame, p: &<Name>Params) -> Result<Frame>`; the params struct has a
 //! `Default` and documents each field's range and default. [`CATALOGUE`] lists them all.
+//! [`resize`] also comes as [`resize_owned`], taking the frame by value to lower the
+//! pipeline's peak memory.
 //!
 //! # Alpha
 //! Frames hold straight alpha. Ops that weight colour by coverage (resize, blur, rotation by
-//! an arbitrary angle, gradients, compositing) premultiply internally (resize through
-//! fast_image_resize's `mul_div_alpha`) and return straight alpha again, so transparent
+//! an arbitrary angle, gradients, compositing) premultiply internally (resize in 16 bits,
+//! so faint pixels keep their colour) and return straight alpha again, so transparent
 //! edges never get a dark fringe.
 //!
 //! # SIMD
@@ -57,7 +59,7 @@ pub use opacity::{opacity, OpacityParams};
 pub use orient::{orient, orient_owned, OrientParams};
 pub use pad::{pad, PadParams};
 pub use radius::{radius, RadiusParams};
-pub use resize::{resize, Filter, ResizeParams, SourceBox};
+pub use resize::{resize, resize_owned, Filter, ResizeParams, SourceBox};
 pub use rotate::{rotate, rotated_size, RotateParams};
 pub use sharpen::{sharpen, SharpenParams};
 pub use trim::{trim, trim_box, TrimParams};
