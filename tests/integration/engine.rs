@@ -1432,8 +1432,8 @@ fn fast_paths_stay_close_to_a_full_decode_on_every_photo() {
 
 /// DCT-scaled decodes (1/2, 1/4) are used only while the decoded image keeps a margin over
 /// what the first step needs: 1.5× for pixform's own 1/4 path (4×4 block averages), 2× for
-/// libjpeg's reduced inverse DCTs (1/2, and 1/4 of progressive files). The 1/8 DC path is
-/// taken whenever 1/8 still covers the target.
+/// libjpeg's reduced inverse DCTs (1/2, and 1/4 where the own path does not apply). The
+/// 1/8 DC path is taken whenever 1/8 still covers the target.
 #[test]
 fn scaled_decodes_keep_their_margin_the_dc_path_does_not() {
     let (w, h) = (800, 480);
