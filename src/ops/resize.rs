@@ -109,7 +109,7 @@ pub fn resize(src: &Frame, p: &ResizeParams) -> Result<Frame> {
 /// [`resize`] taking the source by value, to free it as soon as it has been read: on the
 /// alpha path, once its 16-bit premultiplied copy exists, so the source, that copy, the
 /// resizer's intermediate image and the 16-bit output are never all held at once (a
-/// 1920×1200 RGBA source is 9 MB of a 46 MB peak).
+/// 1920×1200 RGBA source is 9 MB).
 ///
 /// # Errors
 /// As [`resize`].
@@ -427,9 +427,6 @@ mod tests {
         }
     }
 
-    /// A single colour under an alpha ramp from 0 to 255: alpha weighting must leave the
-    /// colour of every visible output pixel alone (an 8-bit premultiply moved faint ones by
-    /// up to 25 levels), and never bleed the invisible pixels' colour in.
     /// Taking the source by value only changes when it is freed, on either path.
     #[test]
     fn owned_and_borrowed_sources_resize_alike() {
@@ -447,6 +444,9 @@ mod tests {
         }
     }
 
+    /// A single colour under an alpha ramp from 0 to 255: alpha weighting must leave the
+    /// colour of every visible output pixel alone (an 8-bit premultiply moved faint ones by
+    /// up to 25 levels), and never bleed the invisible pixels' colour in.
     #[test]
     fn faint_pixels_keep_their_colour() {
         for (layout, colour) in [
