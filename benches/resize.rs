@@ -3,9 +3,12 @@
 //! Ids: `resize/<input>/<width>`. Inputs: `gulp-alpha` (the corpus PNG, 1920×1200 RGBA, so the
 //! premultiplied path runs) and `gradient-rgb` (synthetic 4000×3000 RGB). Each goes to 300 px
 //! and 1200 px wide, height by aspect ratio.
+//!
+//! `resize_rows/gradient-rgb/<width>`: the same RGB resizes through `ops::RowResizer`, fed 64
+//! rows at a time as the JPEG decoder feeds it (the copy into its window is part of the time).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use pixform::ops::{resize, Filter, ResizeParams};
+use pixform::ops::{resize, Filter, ResizeParams, RowResizer};
 use pixform::{Frame, PixelLayout};
 
 fn corpus_png() -> Option<Frame> {
@@ -59,6 +62,41 @@ fn bench(c: &mut Criterion) {
         }
     }
     group.finish();
+
+    let (name, frame) = ("gradient-rgb", gradient_rgb(4000, 3000));
+    let mut group = c.benchmark_group("resize_rows");
+    group.sample_size(20);
+    for width in [300u32, 1200] {
+        let p = ResizeParams {
+            width,
+            height: width * 3 / 4,
+            filter: Filter::Lanczos3,
+            source: None,
+        };
+        group.bench_with_input(BenchmarkId::new(name, width), &frame, |b, f| {
+            b.iter(|| fed(std::hint::black_box(f), &p))
+        });
+    }
+    group.finish();
+}
+
+/// `f` through a [`RowResizer`], at most 64 rows per call.
+fn fed(f: &Frame, p: &ResizeParams) -> Frame {
+    let mut r = RowResizer::new(f.width(), f.height(), f.layout(), p)
+        .expect("params")
+        .expect("RGB streams");
+    let stride = f.stride();
+    for rows in f.data().chunks(stride * 64) {
+        let mut rows = rows;
+        while !rows.is_empty() {
+            let room = r.space().expect("room");
+            let n = room.len().min(rows.len());
+            room[..n].copy_from_slice(&rows[..n]);
+            r.filled(n / stride).expect("filled");
+            rows = &rows[n..];
+        }
+    }
+    r.finish().expect("finish")
 }
 
 criterion_group!(benches, bench);

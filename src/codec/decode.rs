@@ -293,13 +293,119 @@ pub fn decode(
     limits: &DecodeLimits,
 ) -> Result<Decoded> {
     let result = match format {
-        InputFormat::Jpeg => jpeg::decode(bytes, opts, limits),
+        InputFormat::Jpeg => jpeg::decode(bytes, opts, limits, WholeFrame::new).and_then(|d| {
+            let WholeFrame {
+                width,
+                height,
+                layout,
+                data,
+                ..
+            } = d.sink;
+            let frame = Frame::new(width, height, layout, data)
+                .map_err(|e| undecodable(InputFormat::Jpeg, e.to_string()))?;
+            Ok(Decoded {
+                frame,
+                scale_denom: d.scale_denom,
+                orientation: d.orientation,
+                metadata: d.metadata,
+            })
+        }),
         _ => guarded(format, || decode_image(bytes, format, opts, limits)),
     };
     match result {
         // A decoder cut short by the deadline reports truncated or unreadable data.
         Err(Error::Undecodable { .. }) if past(opts.deadline) => Err(Error::DeadlineExceeded),
         other => other,
+    }
+}
+
+/// Takes a decoder's rows top to bottom (stored orientation) as they are produced, so a
+/// consumer such as a resize works on them while the whole picture never sits in memory.
+pub trait RowSink {
+    /// Room for the next rows: a whole number (at least one) of rows of the decoded width
+    /// and layout.
+    ///
+    /// # Errors
+    /// Whatever the consumer reports; the decode stops with it.
+    fn space(&mut self) -> Result<&mut [u8]>;
+    /// The first `rows` rows of the room last given now hold pixels.
+    ///
+    /// # Errors
+    /// Whatever the consumer reports; the decode stops with it.
+    fn filled(&mut self, rows: usize) -> Result<()>;
+}
+
+/// A JPEG decoded into a [`RowSink`] by [`decode_jpeg_rows`].
+#[derive(Debug)]
+pub struct DecodedRows<S> {
+    /// The sink, every row delivered.
+    pub sink: S,
+    /// The shrink-on-load denominator: 1, 2, 4 or 8.
+    pub scale_denom: u8,
+    /// EXIF orientation 1..=8 (1 when absent).
+    pub orientation: u8,
+    /// EXIF/ICC/XMP when asked for, else empty.
+    pub metadata: Metadata,
+}
+
+/// [`decode`] for JPEG, delivering rows to a sink instead of one frame: `make_sink` gets
+/// the decoded (shrunk, stored) width, height and layout once libjpeg has read the header,
+/// and every row then goes to the sink in order, in bands with the deadline checked
+/// between them.
+///
+/// # Errors
+/// As [`decode`], plus whatever `make_sink` or the sink return.
+pub fn decode_jpeg_rows<S: RowSink>(
+    bytes: &[u8],
+    opts: &DecodeOptions,
+    limits: &DecodeLimits,
+    make_sink: impl FnOnce(u32, u32, PixelLayout) -> Result<S>,
+) -> Result<DecodedRows<S>> {
+    match jpeg::decode(bytes, opts, limits, make_sink) {
+        Err(Error::Undecodable { .. }) if past(opts.deadline) => Err(Error::DeadlineExceeded),
+        other => other,
+    }
+}
+
+/// The sink behind [`decode`]: one buffer for the whole frame.
+struct WholeFrame {
+    width: u32,
+    height: u32,
+    layout: PixelLayout,
+    data: Vec<u8>,
+    /// Bytes filled so far.
+    filled: usize,
+}
+
+impl WholeFrame {
+    fn new(width: u32, height: u32, layout: PixelLayout) -> Result<WholeFrame> {
+        let len = crate::byte_len(width, height, layout).ok_or(Error::LimitExceeded {
+            limit: Limit::DecodedBytes,
+            actual: u64::MAX,
+            max: 0,
+        })?;
+        Ok(WholeFrame {
+            width,
+            height,
+            layout,
+            data: alloc(len)?,
+            filled: 0,
+        })
+    }
+}
+
+impl RowSink for WholeFrame {
+    fn space(&mut self) -> Result<&mut [u8]> {
+        Ok(self.data.get_mut(self.filled..).unwrap_or_default())
+    }
+
+    fn filled(&mut self, rows: usize) -> Result<()> {
+        let row = self.width as usize * self.layout.channels();
+        self.filled = self
+            .filled
+            .saturating_add(rows.saturating_mul(row))
+            .min(self.data.len());
+        Ok(())
     }
 }
 
@@ -618,13 +724,12 @@ mod jpeg {
         }
     }
 
-    /// CMYK as libjpeg returns it → RGB. Adobe files store inverted CMYK (255 = no ink),
-    /// as Firefox and Chrome assume when an Adobe marker is present.
-    fn cmyk_to_rgb_in_place(buf: &mut Vec<u8>, pixels: usize, inverted: bool) {
-        for i in 0..pixels {
-            let s = i * 4;
-            let Some(&[c, m, y, k]) = buf.get(s..s + 4) else {
-                break;
+    /// CMYK rows as libjpeg returns them → RGB rows. Adobe files store inverted CMYK (255 =
+    /// no ink), as Firefox and Chrome assume when an Adobe marker is present.
+    fn cmyk_to_rgb(cmyk: &[u8], rgb: &mut [u8], inverted: bool) {
+        for (px, out) in cmyk.chunks_exact(4).zip(rgb.chunks_exact_mut(3)) {
+            let &[c, m, y, k] = px else {
+                continue;
             };
             let (c, m, y, k) = if inverted {
                 (c, m, y, k)
@@ -633,19 +738,19 @@ mod jpeg {
             };
             // (255 - ink) * (255 - black) / 255 with inverted values = v * k / 255.
             let mul = |v: u8| ((u32::from(v) * u32::from(k) + 127) / 255) as u8;
-            let px = [mul(c), mul(m), mul(y)];
-            if let Some(dst) = buf.get_mut(i * 3..i * 3 + 3) {
-                dst.copy_from_slice(&px);
-            }
+            out.copy_from_slice(&[mul(c), mul(m), mul(y)]);
         }
-        buf.truncate(pixels * 3);
     }
 
-    pub(super) fn decode(
+    /// Rows read per libjpeg call, with the deadline checked between calls.
+    const BAND_ROWS: usize = 64;
+
+    pub(super) fn decode<S: RowSink>(
         bytes: &[u8],
         opts: &DecodeOptions,
         limits: &DecodeLimits,
-    ) -> Result<Decoded> {
+        make_sink: impl FnOnce(u32, u32, PixelLayout) -> Result<S>,
+    ) -> Result<DecodedRows<S>> {
         let f = InputFormat::Jpeg;
         let info = walk(bytes, true)?;
         info.check_supported()?;
@@ -666,7 +771,7 @@ mod jpeg {
         let inverted = info.adobe.is_some();
 
         let eof = Cell::new(false);
-        let run = || -> Result<(PixelLayout, Vec<u8>, bool)> {
+        let run = || -> Result<(S, bool)> {
             let io_err = |e: io::Error| undecodable(f, e.to_string());
             let reader = EofReader {
                 data: bytes,
@@ -695,25 +800,45 @@ mod jpeg {
                     ),
                 ));
             }
-            let channels = if cmyk { 4 } else { layout.channels() };
-            let pixels = ow as usize * oh as usize;
-            let mut buf = alloc(pixels * channels)?;
-            // Bands of rows, with the deadline checked between them.
-            let band = (ow as usize * channels * 64).max(1);
-            for rows in buf.chunks_mut(band) {
+            let mut sink = make_sink(ow, oh, layout)?;
+            let row = ow as usize * layout.channels();
+            // libjpeg writes CMYK (4 bytes a pixel) here first, converted into the sink.
+            let mut cmyk_rows = if cmyk {
+                alloc(ow as usize * 4 * BAND_ROWS)?
+            } else {
+                Vec::new()
+            };
+            let mut done = 0usize;
+            while done < oh as usize {
                 if past(opts.deadline) {
                     return Err(Error::DeadlineExceeded);
                 }
-                s.read_scanlines_into(rows).map_err(io_err)?;
+                let room = sink.space()?;
+                let rows = (room.len() / row.max(1))
+                    .min(BAND_ROWS)
+                    .min(oh as usize - done);
+                let (Some(dst), true) = (room.get_mut(..rows * row), rows > 0) else {
+                    return Err(Error::BadArgument(
+                        "the row sink gave no room for a row".into(),
+                    ));
+                };
+                if cmyk {
+                    let src = cmyk_rows
+                        .get_mut(..rows * ow as usize * 4)
+                        .unwrap_or_default();
+                    s.read_scanlines_into(src).map_err(io_err)?;
+                    cmyk_to_rgb(src, dst, inverted);
+                } else {
+                    s.read_scanlines_into(dst).map_err(io_err)?;
+                }
+                sink.filled(rows)?;
+                done += rows;
             }
             let truncated = eof.get();
             s.finish().map_err(io_err)?;
-            if cmyk {
-                cmyk_to_rgb_in_place(&mut buf, pixels, inverted);
-            }
-            Ok((layout, buf, truncated))
+            Ok((sink, truncated))
         };
-        let (layout, buf, truncated) = match catch_unwind(AssertUnwindSafe(run)) {
+        let (sink, truncated) = match catch_unwind(AssertUnwindSafe(run)) {
             Ok(r) => r?,
             Err(p) => return Err(undecodable(f, panic_message(p.as_ref()))),
         };
@@ -723,9 +848,8 @@ mod jpeg {
         if truncated {
             return Err(undecodable(f, "data ends before the image is complete"));
         }
-        let frame = Frame::new(ow, oh, layout, buf).map_err(|e| undecodable(f, e.to_string()))?;
-        Ok(Decoded {
-            frame,
+        Ok(DecodedRows {
+            sink,
             scale_denom: denom,
             orientation,
             metadata,

@@ -59,7 +59,7 @@ pub use opacity::{opacity, OpacityParams};
 pub use orient::{orient, orient_owned, OrientParams};
 pub use pad::{pad, PadParams};
 pub use radius::{radius, RadiusParams};
-pub use resize::{resize, resize_owned, Filter, ResizeParams, SourceBox};
+pub use resize::{resize, resize_owned, Filter, ResizeParams, RowResizer, SourceBox};
 pub use rotate::{rotate, rotated_size, RotateParams};
 pub use sharpen::{sharpen, SharpenParams};
 pub use trim::{trim, trim_box, TrimParams};
