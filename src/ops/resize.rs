@@ -119,6 +119,9 @@ pub fn resize_owned(src: Frame, p: &ResizeParams) -> Result<Frame> {
 
 fn resize_from(src: Cow<'_, Frame>, p: &ResizeParams) -> Result<Frame> {
     let setup = Setup::new(src.width(), src.height(), src.layout(), p)?;
+    if src.layout().has_alpha() && !uniform_alpha(&src) {
+        return resize_premultiplied(src, setup);
+    }
     let Setup {
         w,
         h,
@@ -128,9 +131,6 @@ fn resize_from(src: Cow<'_, Frame>, p: &ResizeParams) -> Result<Frame> {
         ref options,
         ..
     } = setup;
-    if src.layout().has_alpha() && !uniform_alpha(&src) {
-        return resize_premultiplied(src, region, w, h, options);
-    }
     let src_image = fir::images::ImageRef::new(src.width(), src.height(), src.data(), pixel_type)
         .map_err(|e| fir_err(&e))?;
     let Region { cx, cy, cw, ch } = region;
@@ -222,6 +222,19 @@ impl Setup {
             options,
         })
     }
+
+    /// Source rows (relative to the region) output rows `j0..j1` read: their boxes' span,
+    /// the filter's reach and a row of slack on each side, clipped to the region.
+    fn reads(&self, j0: u32, j1: u32) -> (u32, u32) {
+        let (top, height) = (self.inner.1, self.inner.3);
+        let scale = height / f64::from(self.h);
+        let reach = MAX_SUPPORT * scale.max(1.0) + 1.0;
+        let ch = f64::from(self.region.ch);
+        let lo = (top + f64::from(j0) * scale - reach).floor().clamp(0.0, ch);
+        let hi = (top + f64::from(j1) * scale + reach).ceil().clamp(lo, ch);
+        // Both lie in 0..=ch: exact casts.
+        (lo as u32, hi as u32)
+    }
 }
 
 /// Source rows a band of the row-fed resize aims to read (fewer output rows per band when
@@ -300,65 +313,52 @@ impl RowResizer {
         RowResizer::from_setup(src_width, src_height, setup).map(Some)
     }
 
-    /// The 16-bit resize of [`resize_premultiplied`]: a `region width × height` source of
-    /// premultiplied `U16x2`/`U16x4` pixels (alpha layouts, `channels` 2 or 4), box `inner`
-    /// inside it, to `w × h`.
-    fn wide(
-        region: Region,
-        channels: usize,
-        w: u32,
-        h: u32,
-        options: &fir::ResizeOptions,
-    ) -> Result<RowResizer> {
-        let too_large = || Error::BadArgument("resize: target too large".into());
-        let (layout, pixel_type) = if channels == 2 {
-            (PixelLayout::GrayAlpha8, fir::PixelType::U16x2)
+    /// The 16-bit resize of [`resize_premultiplied`]: `setup`'s resize, with its source
+    /// region given as premultiplied `U16x2`/`U16x4` rows (alpha layouts).
+    fn wide(setup: Setup) -> Result<RowResizer> {
+        let pixel_type = if setup.pixel_bytes == 2 {
+            fir::PixelType::U16x2
         } else {
-            (PixelLayout::Rgba8, fir::PixelType::U16x4)
+            fir::PixelType::U16x4
         };
-        let pixel_bytes = channels * 2;
-        let len = (w as usize)
-            .checked_mul(h as usize)
-            .and_then(|n| n.checked_mul(pixel_bytes))
-            .ok_or_else(too_large)?;
-        let inner = match options.cropping {
-            fir::SrcCropping::Crop(b) => (b.left, b.top, b.width, b.height),
-            _ => (0.0, 0.0, f64::from(region.cw), f64::from(region.ch)),
-        };
-        let setup = Setup {
-            w,
-            h,
-            len,
-            layout,
+        let Region { cw, ch, .. } = setup.region;
+        let wide = Setup {
+            len: setup
+                .len
+                .checked_mul(2)
+                .ok_or_else(|| Error::BadArgument("resize: target too large".into()))?,
             pixel_type,
-            pixel_bytes,
+            pixel_bytes: setup.pixel_bytes * 2,
             region: Region {
                 cx: 0,
                 cy: 0,
-                cw: region.cw,
-                ch: region.ch,
+                cw,
+                ch,
             },
-            inner,
-            options: *options,
+            ..setup
         };
-        RowResizer::from_setup(region.cw, region.ch, setup)
+        RowResizer::from_setup(cw, ch, wide)
     }
 
     fn from_setup(src_width: u32, src_height: u32, setup: Setup) -> Result<RowResizer> {
         let scale = setup.inner.3 / f64::from(setup.h);
-        let band = (BAND_SOURCE_ROWS / scale.max(1.0)).floor().max(1.0);
-        // A band reads its rows' span plus the reach on both sides and a row of slack each.
-        let reach = MAX_SUPPORT * scale.max(1.0);
-        let capacity = (band * scale + 2.0 * reach + 4.0)
-            .ceil()
-            .min(f64::from(src_height));
+        // ≥ 1 and whole: an exact cast.
+        let band = (BAND_SOURCE_ROWS / scale.max(1.0)).floor().max(1.0) as u32;
+        // The window holds the most rows any band reads.
+        let capacity = (0..setup.h)
+            .step_by(band as usize)
+            .map(|j0| {
+                let (lo, hi) = setup.reads(j0, (j0 + band).min(setup.h));
+                hi - lo
+            })
+            .max()
+            .unwrap_or(1)
+            .max(1);
         let too_large = || Error::BadArgument("resize: source rows too large".into());
         let row_bytes = usize::try_from(src_width)
             .ok()
             .and_then(|w| w.checked_mul(setup.pixel_bytes))
             .ok_or_else(too_large)?;
-        // `band` ≥ 1 and `capacity` ≤ the source height, both whole: exact casts.
-        let (band, capacity) = (band as u32, capacity as u32);
         let window_len = row_bytes
             .checked_mul(capacity as usize)
             .ok_or_else(too_large)?;
@@ -394,7 +394,7 @@ impl RowResizer {
             ));
         }
         self.run_bands()?;
-        let free = (self.capacity - self.window_rows).min(self.src_height - self.received);
+        let free = self.free_rows();
         let from = self.window_rows as usize * self.row_bytes;
         let to = from + free as usize * self.row_bytes;
         // A full window always holds a whole band, which `run_bands` has consumed.
@@ -409,7 +409,7 @@ impl RowResizer {
     /// # Errors
     /// [`Error::BadArgument`] for more rows than that space had.
     pub fn filled(&mut self, rows: usize) -> Result<()> {
-        let free = (self.capacity - self.window_rows).min(self.src_height - self.received);
+        let free = self.free_rows();
         let rows = u32::try_from(rows)
             .ok()
             .filter(|&r| r <= free)
@@ -417,6 +417,12 @@ impl RowResizer {
         self.window_rows += rows;
         self.received += rows;
         Ok(())
+    }
+
+    /// Rows [`space`](RowResizer::space) offers: the window's free rows, at most the
+    /// rows still to come.
+    fn free_rows(&self) -> u32 {
+        (self.capacity - self.window_rows).min(self.src_height - self.received)
     }
 
     /// The resized frame, once every source row has come.
@@ -466,26 +472,12 @@ impl RowResizer {
         Ok(out)
     }
 
-    /// Source rows (relative to the region) output rows `j0..j1` read: their boxes' span,
-    /// the filter's reach and a row of slack on each side, clipped to the region.
-    fn reads(&self, j0: u32, j1: u32) -> (u32, u32) {
-        let (top, height) = (self.setup.inner.1, self.setup.inner.3);
-        let h = f64::from(self.setup.h);
-        let scale = height / h;
-        let reach = MAX_SUPPORT * scale.max(1.0) + 1.0;
-        let ch = f64::from(self.setup.region.ch);
-        let lo = (top + f64::from(j0) * scale - reach).floor().clamp(0.0, ch);
-        let hi = (top + f64::from(j1) * scale + reach).ceil().clamp(lo, ch);
-        // Both lie in 0..=ch: exact casts.
-        (lo as u32, hi as u32)
-    }
-
     /// Runs every band whose rows are all in, then drops the rows no later band reads.
     fn run_bands(&mut self) -> Result<()> {
         let (h, cy) = (self.setup.h, self.setup.region.cy);
         while self.done < h {
             let (j0, j1) = (self.done, (self.done + self.band).min(h));
-            let (lo, hi) = self.reads(j0, j1);
+            let (lo, hi) = self.setup.reads(j0, j1);
             if self.window_start + self.window_rows < cy + hi {
                 break;
             }
@@ -493,7 +485,7 @@ impl RowResizer {
             self.done = j1;
         }
         let keep_from = if self.done < h {
-            cy + self.reads(self.done, self.done + 1).0
+            cy + self.setup.reads(self.done, self.done + 1).0
         } else {
             u32::MAX
         };
@@ -577,19 +569,14 @@ fn with_resizer<T>(f: impl FnOnce(&mut fir::Resizer) -> T) -> T {
 /// spend their bytes on: a 1920×1200 PNG with a soft alpha edge went to WebP at 756 KB
 /// this way against 495 KB from ImageMagick. At 16 bits the colour survives to within a
 /// level down to alpha 1.
-fn resize_premultiplied(
-    src: Cow<'_, Frame>,
-    region: Region,
-    w: u32,
-    h: u32,
-    options: &fir::ResizeOptions,
-) -> Result<Frame> {
+fn resize_premultiplied(src: Cow<'_, Frame>, setup: Setup) -> Result<Frame> {
     let layout = src.layout();
     let channels = layout.channels();
+    let (w, h, region) = (setup.w, setup.h, setup.region);
     let Region { cx, cy, cw, ch } = region;
     // The 16-bit copy is made a band of rows at a time, straight into a row-fed resize,
     // so the whole region never exists in 16 bits (1920×1200 RGBA: 18 MB).
-    let mut rows = RowResizer::wide(region, channels, w, h, options)?;
+    let mut rows = RowResizer::wide(setup)?;
     let (cx, cw) = (cx as usize, cw as usize);
     // Premultiplied u16 (native byte order): c · a · 257 / 255 = c16 · a16 / 65535.
     let row_len = cw * channels * 2;
