@@ -329,6 +329,18 @@ impl<'a> BitReader<'a> {
         self.refill_slow();
     }
 
+    /// [`Self::ensure`] for a bit buffer a hot loop keeps in locals (`acc`, `nbits`).
+    #[inline(always)]
+    fn refill_into(&mut self, acc: &mut u64, nbits: &mut u32) {
+        if *nbits <= MAX_STEP {
+            self.acc = *acc;
+            self.nbits = *nbits;
+            self.refill();
+            *acc = self.acc;
+            *nbits = self.nbits;
+        }
+    }
+
     #[inline(never)]
     fn refill_slow(&mut self) {
         while self.nbits <= 56 {
@@ -412,33 +424,48 @@ impl<'a> BitReader<'a> {
         self.extend(s)
     }
 
-    /// Decodes the AC coefficients of one baseline block up to zigzag index `last`, adding
-    /// `value × w[k]` to `acc` for each non-zero coefficient at index `k`, then skips the
-    /// rest of the block with the fast skip tables.
+    /// Decodes the AC coefficients of one baseline block up to zigzag index `last` and
+    /// returns the sum of `value × w[k]` over its non-zero coefficients (index `k`), having
+    /// skipped the rest of the block with the fast skip tables.
+    ///
+    /// The bit buffer lives in locals for the block (as in [`Self::skip_ac_from`]): through
+    /// `&mut self` every symbol would store and reload it.
     #[inline(always)]
     pub(crate) fn ac_accumulate(
         &mut self,
         t: &HuffTable,
         w: &[[f32; 4]; 64],
         last: usize,
-        acc: &mut [f32; 4],
-    ) {
+    ) -> [f32; 4] {
+        let mut sum = [0f32; 4];
         let mut k = 1usize;
+        let mut acc = self.acc;
+        let mut nbits = self.nbits;
         while k < 64 {
             if k > last {
+                self.acc = acc;
+                self.nbits = nbits;
                 self.skip_ac_from(t, k as u32);
-                return;
+                return sum;
             }
-            self.ensure();
-            let e = t.fast_ac[(self.acc >> (64 - FAST_BITS)) as usize];
+            self.refill_into(&mut acc, &mut nbits);
+            let e = t.fast_ac[(acc >> (64 - FAST_BITS)) as usize];
             let (r, s, v) = if e != 0 {
-                self.consume((e & 31) as u32);
+                // consumed ≤ FAST_BITS < MAX_STEP < nbits.
+                let used = (e & 31) as u32;
+                acc <<= used;
+                nbits -= used;
                 (((e >> 8) & 15) as usize, (e >> 12) & 15, e >> 16)
             } else {
+                // A long code: the general path (rare).
+                self.acc = acc;
+                self.nbits = nbits;
                 let sym = self.symbol(t);
                 let s = sym & 15;
-                // A code plus its extra bits fit the MAX_STEP bits `ensure` provided.
+                // A code plus its extra bits fit the MAX_STEP bits the refill provided.
                 let v = if s == 0 { 0 } else { self.extend(s) };
+                acc = self.acc;
+                nbits = self.nbits;
                 ((sym >> 4) as usize, s as i32, v)
             };
             if s == 0 {
@@ -449,14 +476,17 @@ impl<'a> BitReader<'a> {
                 break;
             }
             k += r;
-            let v = v as f32;
             if let Some(wk) = w.get(k) {
-                for (a, wi) in acc.iter_mut().zip(wk) {
+                let v = v as f32;
+                for (a, wi) in sum.iter_mut().zip(wk) {
                     *a += v * wi;
                 }
             }
             k += 1;
         }
+        self.acc = acc;
+        self.nbits = nbits;
+        sum
     }
 
     /// Skips the 63 AC coefficients of one baseline block.
@@ -474,13 +504,7 @@ impl<'a> BitReader<'a> {
         let mut acc = self.acc;
         let mut nbits = self.nbits;
         loop {
-            if nbits <= MAX_STEP {
-                self.acc = acc;
-                self.nbits = nbits;
-                self.refill();
-                acc = self.acc;
-                nbits = self.nbits;
-            }
+            self.refill_into(&mut acc, &mut nbits);
             let e = u32::from(multi[(acc >> (64 - MULTI_BITS)) as usize]);
             let check = (e >> 4) & 127;
             if e != 0 && k + check <= 64 {

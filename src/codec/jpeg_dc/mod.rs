@@ -1162,9 +1162,7 @@ fn seq_block<const MODE: u8>(
     let mut ac = [0i16; 4];
     match (MODE, w) {
         (MODE_QUARTER, Some(w)) => {
-            let mut sum = [0f32; 4];
-            r.ac_accumulate(act, w, QUARTER_LAST, &mut sum);
-            ac = sum.map(sixteenths);
+            ac = r.ac_accumulate(act, w, QUARTER_LAST).map(sixteenths);
         }
         _ => r.skip_ac(act),
     }
@@ -1188,18 +1186,19 @@ fn store_block<const MODE: u8>(
         }
         return;
     }
-    let w0 = w.map_or(0.0, |w| w[0][0]);
-    let dc = 128.0 + f32::from(v.dc) * w0;
+    // The DC weight is the quantiser / 8 exactly, so in 1/16 steps an integer; i64 because
+    // a corrupt coefficient times a 16-bit quantiser overflows i32.
+    let dc16 = w.map_or(0, |w| (w[0][0] * 16.0) as i64);
+    let base = 128 * 16 + i64::from(v.dc) * dc16;
     let top = 2 * by * 2 * bw + 2 * bx;
     for (o, at) in [top, top + 1, top + 2 * bw, top + 2 * bw + 1]
         .into_iter()
         .enumerate()
     {
         if let Some(slot) = comp.quarter.get_mut(at) {
-            let x = dc + f32::from(v.ac[o]) * (1.0 / 16.0);
-            // Clamped to 0..=255 first, so adding ½ and truncating rounds (f32::round is
-            // a libm call).
-            *slot = (x.clamp(0.0, 255.0) + 0.5) as u8;
+            // Rounds half up, then clamps: what rounding the exact sum would give.
+            let x = (base + i64::from(v.ac[o]) + 8) >> 4;
+            *slot = x.clamp(0, 255) as u8;
         }
     }
 }
