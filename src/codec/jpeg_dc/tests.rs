@@ -924,3 +924,16 @@ fn short_scans_stay_on_one_thread() {
     let bytes = moz_encode(100, 75, Sub::S420, false, 90.0);
     assert_eq!(assert_split_identical(&bytes, "100x75"), 0);
 }
+
+/// `store_block` adds the DC in integer 1/16 steps, which is exact only because the DC's
+/// quarter weight is the quantiser / 8 exactly (in f32) for every quantiser a table holds.
+#[test]
+fn quarter_dc_weight_is_exactly_an_eighth_of_the_quantiser() {
+    for q in [1u16, 2, 3, 7, 16, 99, 255, 1000, 32_767, 65_535] {
+        let w = quarter_weights(&[q; 64]);
+        for (o, &x) in w[0].iter().enumerate() {
+            assert_eq!(x * 16.0, f32::from(q) * 2.0, "q {q}, sample {o}");
+            assert_eq!((x * 16.0) as i64, 2 * i64::from(q), "q {q}, sample {o}");
+        }
+    }
+}
