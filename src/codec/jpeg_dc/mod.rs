@@ -1172,13 +1172,7 @@ fn seq_block<const MODE: u8>(
 /// Writes a sequential block (`bx` across, `by` down in the component's grid) into its
 /// component: the DC coefficient at 1/8 scale, the 2×2 samples at 1/4.
 #[inline(always)]
-fn store_block<const MODE: u8>(
-    comp: &mut Component,
-    bx: usize,
-    by: usize,
-    v: SeqBlock,
-    w: Option<&[[f32; 4]; 64]>,
-) {
+fn store_block<const MODE: u8>(comp: &mut Component, bx: usize, by: usize, v: SeqBlock) {
     let bw = comp.bw;
     if MODE != MODE_QUARTER {
         if let Some(slot) = comp.dc.get_mut(by * bw + bx) {
@@ -1186,9 +1180,9 @@ fn store_block<const MODE: u8>(
         }
         return;
     }
-    // The DC weight is the quantiser / 8 exactly, so in 1/16 steps an integer; i64 because
-    // a corrupt coefficient times a 16-bit quantiser overflows i32.
-    let dc16 = w.map_or(0, |w| (w[0][0] * 16.0) as i64);
+    // One unit of DC adds the quantiser / 8 to each sample (see `quarter_weights`): 2·q
+    // in 1/16 steps. i64: a corrupt coefficient times a 16-bit quantiser overflows i32.
+    let dc16 = 2 * i64::from(comp.q0.unwrap_or(0));
     let base = 128 * 16 + i64::from(v.dc) * dc16;
     let top = 2 * by * 2 * bw + 2 * bx;
     for (o, at) in [top, top + 1, top + 2 * bw, top + 2 * bw + 1]
@@ -1335,7 +1329,7 @@ impl<'a> ScanJob<'a, '_, '_> {
                     MODE_BASELINE | MODE_QUARTER => {
                         let w = self.weights.get(k);
                         let v = seq_block::<MODE>(r, b, w, &mut preds[k]);
-                        store_block::<MODE>(comp, bx, by, v, w);
+                        store_block::<MODE>(comp, bx, by, v);
                     }
                     MODE_DC_FIRST => {
                         let Some(dct) = b.dc else {
@@ -1408,7 +1402,6 @@ impl<'a> ScanJob<'a, '_, '_> {
         // One component at a time, so its grid stays at hand.
         for (k, comp) in self.comps.iter_mut().enumerate() {
             let (h, vs) = self.geometry.get(k).copied().unwrap_or_default();
-            let w = self.weights.get(k);
             let offset = shift.get(k).copied().unwrap_or(0) as i16;
             let mut blocks = [(0usize, 0usize, 0usize); 10];
             let mut nb = 0;
@@ -1426,7 +1419,7 @@ impl<'a> ScanJob<'a, '_, '_> {
             for _ in 0..n {
                 for &(i, dx, dy) in blocks {
                     let v = sp.block(src + i, offset);
-                    store_block::<MODE>(comp, mx * h + dx, my * vs + dy, v, w);
+                    store_block::<MODE>(comp, mx * h + dx, my * vs + dy, v);
                 }
                 src += per;
                 mx += 1;

@@ -925,8 +925,9 @@ fn short_scans_stay_on_one_thread() {
     assert_eq!(assert_split_identical(&bytes, "100x75"), 0);
 }
 
-/// `store_block` adds the DC in integer 1/16 steps, which is exact only because the DC's
-/// quarter weight is the quantiser / 8 exactly (in f32) for every quantiser a table holds.
+/// `store_block` adds the DC as 2·q in 1/16 steps (quantiser / 8 per unit) from the latched
+/// quantiser; `quarter_weights`, which defines the 2×2 means for every coefficient, must
+/// give the DC exactly that (in f32) for every quantiser a table holds.
 #[test]
 fn quarter_dc_weight_is_exactly_an_eighth_of_the_quantiser() {
     for q in [1u16, 2, 3, 7, 16, 99, 255, 1000, 32_767, 65_535] {
