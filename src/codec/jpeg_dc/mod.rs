@@ -27,14 +27,16 @@
 //! Huffman-decoded (baseline interleaves them), but no 8×8 inverse DCT is done.
 //!
 //! Baseline scans without restart markers can be decoded on two cores
-//! ([`ScaledOptions::threads`]): a helper thread starts in the middle of the entropy-coded
-//! data as if an MCU began there, and the in-order decoder takes the helper's blocks from the
-//! first MCU start where both readers stand at the same bit — after which they are in the
-//! same state, up to a DC predictor corrected per component. This is self-synchronising
-//! Huffman decoding; nothing is guessed, and when the two never meet the in-order decoder
-//! simply finishes alone. Helpers come from a process-wide pool ([`warm_up`] starts it);
-//! when the pool is busy the in-order decoder does not wait for a helper that has not
-//! started (though the call returns only once the pool has dropped that helper's job).
+//! ([`ScaledOptions::threads`]): a helper thread decodes chunks of the entropy-coded data
+//! from the end backwards, each started at a byte boundary as if an MCU began there, while
+//! the in-order decoder works forwards; where they meet, the in-order decoder takes the
+//! helper's blocks from the first MCU start where both readers stand at the same bit —
+//! after which they are in the same state, up to a DC predictor corrected per component.
+//! This is self-synchronising Huffman decoding; nothing is guessed, and when the two never
+//! meet the in-order decoder simply finishes alone. Helpers come from a process-wide pool
+//! ([`warm_up`] starts it); when the pool is busy the in-order decoder does not wait for a
+//! helper that has not started (though the call returns only once the pool has dropped
+//! that helper's job).
 //!
 //! Anything else — arithmetic coding, lossless, hierarchical, 12-bit samples, 2 or 4
 //! components (CMYK/YCCK), sampling factors above 2, or a scan that needs a Huffman table the
@@ -58,7 +60,7 @@ mod tests;
 
 use std::sync::mpsc::Receiver;
 
-use split::{Handoff, Speculation};
+use split::{Board, Meeting, Speculation, Watch};
 
 pub use split::warm_up;
 
@@ -1090,21 +1092,16 @@ fn decode_scan(
         restart_interval,
     };
     // Sequential scans without restart markers can be split across two cores.
-    let split_at = match mode {
+    let split = match mode {
         Mode::Baseline | Mode::Quarter if parallel && restart_interval == 0 => {
             let end = skip_entropy(data, pos);
-            split::split_point(data, pos, end).map(|at| {
-                // The helper's share of the blocks if the bytes spread evenly, + 1/8.
-                let share = (end - at) as f64 / (end - pos).max(1) as f64;
-                let blocks = (job.total * plan.len()) as f64;
-                (at, (blocks * (share * 1.125).min(1.0)) as usize)
-            })
+            split::chunk_starts(data, pos, end).map(|starts| (pos, end, starts))
         }
         _ => None,
     };
-    let real = match (mode, split_at) {
-        (Mode::Baseline, Some((at, hint))) => job.run_split::<MODE_BASELINE>(at, hint),
-        (Mode::Quarter, Some((at, hint))) => job.run_split::<MODE_QUARTER>(at, hint),
+    let real = match (mode, split) {
+        (Mode::Baseline, Some(s)) => job.run_split::<MODE_BASELINE>(s),
+        (Mode::Quarter, Some(s)) => job.run_split::<MODE_QUARTER>(s),
         (Mode::Baseline, None) => job.run::<MODE_BASELINE>(0, None),
         (Mode::Quarter, None) => job.run::<MODE_QUARTER>(0, None),
         (Mode::DcFirst(al), _) => job.run::<MODE_DC_FIRST>(al, None),
@@ -1211,41 +1208,47 @@ struct ScanJob<'a, 'p, 't> {
     restart_interval: usize,
 }
 
-/// The helper of a split scan: the byte it started at, its hand-off and where its result
-/// arrives.
-type Helper<'h, 'a> = (usize, &'h Handoff, Receiver<Speculation<'a>>);
-
-/// How the in-order decoder stands against the helper's marks.
-enum Meeting {
-    /// Not at a mark yet; the next ones are still ahead.
-    NotYet,
-    /// At the start of the helper's mark with this index.
-    At(usize),
-    /// Past every mark (or unable to tell): the helper's work cannot be used.
-    Never,
+/// The in-order decoder's side of a split scan: where the chunks start, who has which,
+/// and where the helper's chunks arrive.
+struct Helper<'h, 'a> {
+    starts: &'h [usize],
+    board: &'h Board,
+    rx: Receiver<(usize, Speculation<'a>)>,
 }
 
 impl<'a> ScanJob<'a, '_, '_> {
-    /// [`Self::run`] with a helper thread decoding from byte `at` on ([`split`]); on one
-    /// thread when the helper cannot be started. `hint`: blocks the helper may decode.
-    fn run_split<const MODE: u8>(&mut self, at: usize, hint: usize) -> usize {
+    /// [`Self::run`] with a helper thread taking chunks of the scan from its end ([`split`]);
+    /// on one thread when the helper cannot be started. `(first, end, starts)`: where the
+    /// scan's entropy-coded data starts and ends, and where its chunks start.
+    fn run_split<const MODE: u8>(
+        &mut self,
+        (first, end, starts): (usize, usize, Vec<usize>),
+    ) -> usize {
         let Some(pool) = split::pool() else {
             return self.run::<MODE>(0, None);
         };
-        let (data, plan, weights, total) = (self.data, self.plan, self.weights, self.total);
-        let handoff = Handoff::new();
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let job = split::HelperJob {
+            data: self.data,
+            span: (first, end),
+            starts: &starts,
+            plan: self.plan,
+            weights: self.weights,
+            total: self.total,
+        };
+        let board = Board::new(starts.len());
+        let (tx, rx) = std::sync::mpsc::channel();
         pool.in_place_scope(|s| {
-            let h = &handoff;
-            s.spawn(move |_| {
-                h.run(tx, || {
-                    split::speculate::<MODE>(data, at, plan, weights, total, hint, h)
-                });
-            });
-            let real = self.run::<MODE>(0, Some((at, &handoff, rx)));
-            // A helper still running (the in-order decoder stopped before the split point)
-            // stops early; the scope waits for it.
-            handoff.release();
+            let (job, board) = (&job, &board);
+            s.spawn(move |_| split::help::<MODE>(job, board, tx));
+            let helper = Helper {
+                starts: &starts,
+                board,
+                rx,
+            };
+            let real = self.run::<MODE>(0, Some(helper));
+            // A helper still running (the in-order decoder stopped early) stops; the scope
+            // waits for it.
+            board.release();
             real
         })
     }
@@ -1254,9 +1257,20 @@ impl<'a> ScanJob<'a, '_, '_> {
     /// (sequential scans without restart markers only), the decoder stops where it meets the
     /// helper's MCUs and takes the rest from it ([`split`]).
     fn run<const MODE: u8>(&mut self, al: u8, helper: Option<Helper<'_, 'a>>) -> usize {
-        let mut helper = helper;
-        let mut spec: Option<Speculation<'a>> = None;
-        let mut next_mark = 0usize;
+        // The helper's chunks as they arrive, the one being met (its index) and the next
+        // chunk start ahead of the reader.
+        let mut chunks: Vec<Option<Speculation<'a>>> = Vec::new();
+        chunks.resize_with(helper.as_ref().map_or(0, |h| h.starts.len()), || None);
+        let mut spec: Option<(usize, Speculation<'a>)> = None;
+        let mut watch = Watch::default();
+        let mut next_chunk = 0usize;
+        let chunk_start = |c: usize| {
+            helper
+                .as_ref()
+                .and_then(|h| h.starts.get(c).copied())
+                .unwrap_or(usize::MAX)
+        };
+        let mut next_start = chunk_start(0);
         let ri = self.restart_interval;
         let mut preds = [0i32; 4];
         let mut expected_rst = 0u8;
@@ -1289,26 +1303,32 @@ impl<'a> ScanJob<'a, '_, '_> {
                 (mx, my) = (m % self.mcus_x, m / self.mcus_x);
                 continue;
             }
-            if helper
-                .as_ref()
-                .is_some_and(|(at, _, _)| self.reader.pos() >= *at)
-            {
-                spec = helper.take().and_then(|(_, h, rx)| h.take(&rx));
+            if self.reader.pos() >= next_start {
+                let c = next_chunk;
+                next_chunk += 1;
+                next_start = chunk_start(next_chunk);
+                if let Some(h) = helper.as_ref().filter(|h| !h.board.in_order_claim(c)) {
+                    // The helper has this chunk (and all above): meet it.
+                    split::collect(&h.rx, &mut chunks, c);
+                    spec = chunks.get_mut(c).and_then(Option::take).map(|sp| (c, sp));
+                    watch = Watch::default();
+                }
             }
-            if let Some(sp) = &spec {
-                match self.meet(sp, &mut next_mark) {
+            if let Some((c, sp)) = &spec {
+                match watch.meet(&sp.marks, self.reader.raw_bit_pos()) {
                     Meeting::NotYet => {}
                     Meeting::Never => spec = None,
                     Meeting::At(j) => {
-                        let adopted = spec
-                            .take()
-                            .and_then(|sp| self.adopt::<MODE>(sp, j, m, &mut preds));
-                        if let Some(n) = adopted {
-                            real += n;
-                            m += n;
-                            (mx, my) = (m % self.mcus_x, m / self.mcus_x);
-                            continue;
-                        }
+                        let (c, taken) =
+                            self.adopt_run::<MODE>(*c, &mut spec, &mut chunks, j, m, &mut preds);
+                        // Past the adopted chunks: the next start to meet is the one
+                        // above the last of them.
+                        next_chunk = c + 1;
+                        next_start = chunk_start(next_chunk);
+                        real += taken;
+                        m += taken;
+                        (mx, my) = (m % self.mcus_x, m / self.mcus_x);
+                        continue;
                     }
                 }
             }
@@ -1365,20 +1385,38 @@ impl<'a> ScanJob<'a, '_, '_> {
         real
     }
 
-    /// Compares the in-order reader's position, at an MCU start, with the helper's marks
-    /// from `next` on (both ascend, so `next` only moves forward).
-    fn meet(&self, sp: &Speculation<'_>, next: &mut usize) -> Meeting {
-        let Some(at) = self.reader.raw_bit_pos() else {
-            return Meeting::Never;
-        };
-        while sp.marks.get(*next).is_some_and(|mark| mark.at < at) {
-            *next += 1;
+    /// Adopts chunk `c` (taken out of `spec`) from its mark `j` on as MCUs `m…` of the scan,
+    /// then each chunk it links to, from `chunks`; returns the last chunk adopted (`c` if
+    /// none) and how many MCUs were taken. Stops at a chunk that does not fit the scan (nothing of it
+    /// taken; the in-order decoder goes on from the chunk before).
+    fn adopt_run<const MODE: u8>(
+        &mut self,
+        c: usize,
+        spec: &mut Option<(usize, Speculation<'a>)>,
+        chunks: &mut [Option<Speculation<'a>>],
+        j: usize,
+        m: usize,
+        preds: &mut [i32; 4],
+    ) -> (usize, usize) {
+        let (mut c, mut j, mut taken) = (c, j, 0usize);
+        let (mut last, mut adopted) = (c, 0usize);
+        let mut next = spec.take().map(|(_, sp)| sp);
+        while let Some(sp) = next.take() {
+            let link = sp.link;
+            let Some(n) = self.adopt::<MODE>(sp, j, m + taken, preds) else {
+                break;
+            };
+            taken += n;
+            (last, adopted) = (c, adopted + 1);
+            if let Some(l) = link {
+                next = chunks.get_mut(c + 1).and_then(Option::take);
+                (c, j) = (c + 1, l);
+            }
         }
-        match sp.marks.get(*next) {
-            None => Meeting::Never,
-            Some(mark) if mark.at == at => Meeting::At(*next),
-            Some(_) => Meeting::NotYet,
+        if adopted > 0 {
+            split::note_adopted(adopted);
         }
+        (last, taken)
     }
 
     /// Takes the helper's MCUs from its mark `j` on as MCUs `m…` of the scan, moving their
@@ -1431,7 +1469,6 @@ impl<'a> ScanJob<'a, '_, '_> {
         }
         *preds = std::array::from_fn(|k| sp.preds[k].wrapping_add(shift[k]));
         self.reader = sp.reader;
-        split::note_adopted();
         Some(n)
     }
 }

@@ -832,6 +832,24 @@ fn split_decoding_is_identical_and_used_on_baseline_photos() {
 }
 
 #[test]
+fn split_decoding_links_every_helper_chunk_when_the_helper_takes_all() {
+    // The in-order decoder leaves every chunk to the helper: the helper's chunks, each
+    // decoded until it met the marks of the one above, are adopted as one linked run.
+    let photos = baseline_photos();
+    assert!(photos.len() >= 3, "baseline photos missing");
+    for (name, bytes) in &photos {
+        split::HELPER_TAKES_ALL.with(|w| w.set(true));
+        let before = split::CHUNKS_ADOPTED.with(|a| a.get());
+        let scans = assert_split_identical(bytes, name);
+        let chunks = split::CHUNKS_ADOPTED.with(|a| a.get()) - before;
+        split::HELPER_TAKES_ALL.with(|w| w.set(false));
+        assert_eq!(scans, 2, "{name}: helper not used");
+        // Every chunk of both scans (1/8 and 1/4), linked; none decoded again in order.
+        assert_eq!(chunks, 2 * split::CHUNKS, "{name}: {chunks} chunks adopted");
+    }
+}
+
+#[test]
 fn split_decoding_survives_damage_in_either_half() {
     let (name, full) = baseline_photos()
         .into_iter()
@@ -864,6 +882,22 @@ fn split_decoding_survives_damage_in_either_half() {
     b.extend(std::iter::repeat_n(0x5Au8, 50_000));
     b.extend([0xFF, 0xD9]);
     assert_split_identical(&b, "junk before EOI");
+    // The same damage with every chunk left to the helper: a broken link between two
+    // chunks must leave the in-order decoder to go on alone from the lower one.
+    split::HELPER_TAKES_ALL.with(|w| w.set(true));
+    let mut rng = Lcg(4242);
+    for i in 0..24 {
+        let mut b = full.clone();
+        let start = full.len() / 8;
+        let at = start + rng.below((full.len() - start) as u32) as usize;
+        if i % 2 == 0 {
+            b[at] ^= 1 << rng.below(8);
+        } else {
+            b.truncate(at);
+        }
+        assert_split_identical(&b, &format!("{name} all-helper, damage at {at}"));
+    }
+    split::HELPER_TAKES_ALL.with(|w| w.set(false));
 }
 
 #[test]
