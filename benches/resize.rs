@@ -37,7 +37,11 @@ fn gradient_rgb(w: u32, h: u32) -> Frame {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut inputs = vec![("gradient-rgb", gradient_rgb(4000, 3000))];
+    // The last one is what a 1/4-scale decode of a 1920x1280 photo hands a thumbnail.
+    let mut inputs = vec![
+        ("gradient-rgb", gradient_rgb(4000, 3000)),
+        ("quarter-rgb", gradient_rgb(480, 320)),
+    ];
     match corpus_png() {
         Some(f) => inputs.insert(0, ("gulp-alpha", f)),
         None => eprintln!("corpus PNG not found: skipping resize/gulp-alpha"),
@@ -46,6 +50,9 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     for (name, frame) in &inputs {
         for width in [300u32, 1200] {
+            if width >= frame.width() {
+                continue; // Downscales only.
+            }
             let height = ((u64::from(frame.height()) * u64::from(width)
                 + u64::from(frame.width()) / 2)
                 / u64::from(frame.width()))
