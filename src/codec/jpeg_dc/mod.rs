@@ -128,8 +128,8 @@ pub struct ScaledOptions {
     pub max_pixels: u64,
     /// Threads one decode may use: 1 = only the caller's, 0 = as many as there are cores.
     /// Above one, a baseline scan without restart markers is decoded by two threads (a
-    /// helper starts mid-stream and is met where its Huffman decoding resynchronised, see
-    /// the module docs); the output is the same whatever the count.
+    /// helper decodes chunks from the end backwards, each met where its Huffman decoding
+    /// resynchronised, see the module docs); the output is the same whatever the count.
     pub threads: usize,
 }
 
