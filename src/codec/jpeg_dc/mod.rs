@@ -1314,23 +1314,23 @@ impl<'a> ScanJob<'a, '_, '_> {
                     watch = Watch::default();
                 }
             }
-            if let Some((c, sp)) = &spec {
-                match watch.meet(&sp.marks, self.reader.raw_bit_pos()) {
-                    Meeting::NotYet => {}
-                    Meeting::Never => spec = None,
-                    Meeting::At(j) => {
-                        let (c, taken) =
-                            self.adopt_run::<MODE>(*c, &mut spec, &mut chunks, j, m, &mut preds);
-                        // Past the adopted chunks: the next start to meet is the one
-                        // above the last of them.
-                        next_chunk = c + 1;
-                        next_start = chunk_start(next_chunk);
-                        real += taken;
-                        m += taken;
-                        (mx, my) = (m % self.mcus_x, m / self.mcus_x);
-                        continue;
-                    }
+            let meeting = spec
+                .as_ref()
+                .map(|(_, sp)| watch.meet(&sp.marks, self.reader.raw_bit_pos()));
+            match (meeting, spec.take()) {
+                (Some(Meeting::At(j)), Some(first)) => {
+                    let (c, taken) = self.adopt_run::<MODE>(first, &mut chunks, j, m, &mut preds);
+                    // Past the adopted chunks: the next start to meet is the one above the
+                    // last of them.
+                    next_chunk = c + 1;
+                    next_start = chunk_start(next_chunk);
+                    real += taken;
+                    m += taken;
+                    (mx, my) = (m % self.mcus_x, m / self.mcus_x);
+                    continue;
                 }
+                (Some(Meeting::NotYet), kept) => spec = kept,
+                _ => {}
             }
             for (k, &(h, v)) in self.geometry.iter().enumerate() {
                 if let Some(b) = base.get_mut(k) {
@@ -1385,14 +1385,13 @@ impl<'a> ScanJob<'a, '_, '_> {
         real
     }
 
-    /// Adopts chunk `c` (taken out of `spec`) from its mark `j` on as MCUs `m…` of the scan,
-    /// then each chunk it links to, from `chunks`; returns the last chunk adopted (`c` if
-    /// none) and how many MCUs were taken. Stops at a chunk that does not fit the scan (nothing of it
-    /// taken; the in-order decoder goes on from the chunk before).
+    /// Adopts chunk `first` (index, chunk) from its mark `j` on as MCUs `m…` of the scan,
+    /// then each chunk it links to, from `chunks`; returns the last chunk adopted (the first
+    /// if none) and how many MCUs were taken. Stops at a chunk that does not fit the scan
+    /// (nothing of it taken; the in-order decoder goes on from the chunk before).
     fn adopt_run<const MODE: u8>(
         &mut self,
-        c: usize,
-        spec: &mut Option<(usize, Speculation<'a>)>,
+        (c, sp): (usize, Speculation<'a>),
         chunks: &mut [Option<Speculation<'a>>],
         j: usize,
         m: usize,
@@ -1400,7 +1399,7 @@ impl<'a> ScanJob<'a, '_, '_> {
     ) -> (usize, usize) {
         let (mut c, mut j, mut taken) = (c, j, 0usize);
         let (mut last, mut adopted) = (c, 0usize);
-        let mut next = spec.take().map(|(_, sp)| sp);
+        let mut next = Some(sp);
         while let Some(sp) = next.take() {
             let link = sp.link;
             let Some(n) = self.adopt::<MODE>(sp, j, m + taken, preds) else {
