@@ -5,7 +5,9 @@
 //! `jpeg_settings/<setting>/1200x900` times the mozjpeg settings that were weighed for the
 //! JPEG encoder (the sizes are printed once to stderr). `encode/jpeg` runs pixform's own
 //! baseline encoder, which writes exactly the bytes of `jpeg_settings/fastest_optimize`
-//! (mozjpeg), so those two compare the encoders on equal output.
+//! (mozjpeg), so those two compare the encoders on equal output. `webp_alpha/threads_N`
+//! times a lossy WebP of the crop with a translucent alpha plane, with and without the
+//! helper thread that compresses the plane.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use pixform::codec::encode::{encode, EncodeOptions, OutputFormat};
@@ -80,6 +82,45 @@ fn formats(c: &mut Criterion) {
     g.finish();
 }
 
+/// The photo crop with a translucent alpha plane: opaque in the middle, fading to fully
+/// transparent at the edges, with a ramp across it — the kind of plane whose compression
+/// libwebp used to spend more time on than on the colour.
+fn photo_crop_translucent() -> Frame {
+    let rgb = photo_crop();
+    let (w, h) = (rgb.width() as f32, rgb.height() as f32);
+    let mut data = Vec::with_capacity(rgb.data().len() / 3 * 4);
+    for (i, px) in rgb.data().chunks_exact(3).enumerate() {
+        let (x, y) = ((i % 1200) as f32, (i / 1200) as f32);
+        let edge = (x.min(w - 1.0 - x).min(y).min(h - 1.0 - y) / 150.0).min(1.0);
+        let a = 255.0 * edge * (0.35 + 0.65 * x / w);
+        data.extend_from_slice(&[px[0], px[1], px[2], a as u8]);
+    }
+    Frame::new(1200, 900, PixelLayout::Rgba8, data).expect("frame")
+}
+
+/// Lossy WebP with alpha: the plane compressed on a pool helper beside the colour
+/// (`threads_0`) and after it on the caller's thread (`threads_1`).
+fn webp_alpha(c: &mut Criterion) {
+    let frame = photo_crop_translucent();
+    let mut g = c.benchmark_group("webp_alpha");
+    for threads in [0usize, 1] {
+        let opts = EncodeOptions {
+            format: OutputFormat::Webp,
+            threads,
+            ..EncodeOptions::default()
+        };
+        if let Ok(b) = encode(&frame, &opts) {
+            eprintln!("webp_alpha/threads_{threads}/{SIZE}: {} bytes", b.len());
+        }
+        g.bench_with_input(
+            BenchmarkId::new(format!("threads_{threads}"), SIZE),
+            &opts,
+            |b, o| b.iter(|| encode(black_box(&frame), o)),
+        );
+    }
+    g.finish();
+}
+
 /// A tweak applied to a fresh mozjpeg compressor.
 type Setup = fn(&mut mozjpeg::Compress);
 
@@ -150,5 +191,5 @@ fn gif_speed(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, formats, jpeg_settings, gif_speed);
+criterion_group!(benches, formats, webp_alpha, jpeg_settings, gif_speed);
 criterion_main!(benches);

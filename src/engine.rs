@@ -83,10 +83,12 @@ pub struct Config {
     /// Refuse unknown keys (strict, the default) or keep them as unknown items.
     pub strict: bool,
     /// Threads one request may use; 0 = one per core, 1 = only the caller's. Today a
-    /// baseline JPEG's entropy decoding on the 1/8 and 1/4 paths uses a second thread
-    /// (`codec::jpeg_dc::ScaledOptions`) from a process-wide helper pool (one thread per
-    /// extra core, started by [`Engine::new`] unless this is 1); a request whose helper finds
-    /// the pool busy decodes alone. Set 1 when many requests already keep the cores busy.
+    /// baseline JPEG's entropy decoding on the 1/8 and 1/4 paths
+    /// (`codec::jpeg_dc::ScaledOptions`) and a lossy WebP's alpha plane
+    /// (`codec::encode::EncodeOptions::threads`) use a second thread from a process-wide
+    /// helper pool (one thread per extra core, started by [`Engine::new`] unless this is 1);
+    /// a request whose helper finds the pool busy does that work itself. Set 1 when many
+    /// requests already keep the cores busy.
     pub threads: usize,
 }
 
@@ -791,6 +793,7 @@ impl Engine {
             png_compression: self.config.png_compression,
             webp_method: self.config.webp_method,
             avif_speed: self.config.avif_speed,
+            threads: self.config.threads,
             metadata: kept,
             deadline: request.deadline,
         };

@@ -21,6 +21,7 @@ mod frame;
 pub mod negotiate;
 pub mod ops;
 pub mod plan;
+mod pool;
 pub mod sniff;
 pub mod spec;
 

@@ -548,6 +548,89 @@ fn webp_lossy_keeps_alpha_and_colour() {
     }
 }
 
+/// RGBA with every kind of alpha: a fully transparent band, a binary disc with soft edges,
+/// a translucent ramp and pseudo-random translucency (an incompressible patch).
+fn mixed_alpha(w: u32, h: u32) -> Frame {
+    let mut data = Vec::new();
+    let mut seed = 0x2545_f491u32;
+    for y in 0..h {
+        for x in 0..w {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let (dx, dy) = (x as f32 - w as f32 * 0.7, y as f32 - h as f32 * 0.5);
+            let r = (dx * dx + dy * dy).sqrt();
+            let a = if x < w / 8 {
+                0
+            } else if x < w / 3 {
+                (y * 255 / (h - 1)) as u8
+            } else if y < h / 4 {
+                (seed >> 24) as u8
+            } else {
+                (255.0 * (h as f32 * 0.3 - r).clamp(0.0, 1.0)) as u8
+            };
+            data.extend_from_slice(&[(x * 3) as u8, (y * 2) as u8, (seed >> 8) as u8, a]);
+        }
+    }
+    Frame::new(w, h, PixelLayout::Rgba8, data).unwrap()
+}
+
+#[test]
+fn webp_lossy_alpha_is_lossless_beside_libwebps_own_colour() {
+    let frame = mixed_alpha(333, 217);
+    let alpha: Vec<u8> = frame.data().chunks(4).map(|p| p[3]).collect();
+    let helper = encode(&frame, &opts(OutputFormat::Webp)).unwrap();
+    let alone = encode(
+        &frame,
+        &EncodeOptions {
+            threads: 1,
+            ..opts(OutputFormat::Webp)
+        },
+    )
+    .unwrap();
+    assert!(helper == alone, "the helper thread changed the output");
+
+    let chunks = webp_chunks(&helper);
+    assert_eq!(fourccs(&chunks), ["VP8X", "ALPH", "VP8 "]);
+    assert_eq!(chunks[0].1[0], 0x10, "VP8X flags: alpha only");
+    assert_eq!(chunks[1].1[0], 1, "ALPH header: lossless, no filter");
+
+    // The colour is libwebp's own lossy encoding of the same RGBA picture.
+    let mut config = webp::WebPConfig::new().unwrap();
+    config.method = 4;
+    config.quality = 80.0;
+    let theirs = webp::Encoder::from_rgba(frame.data(), 333, 217)
+        .encode_advanced(&config)
+        .unwrap()
+        .to_vec();
+    let their_vp8 = webp_chunks(&theirs)
+        .into_iter()
+        .find(|(k, _)| k == b"VP8 ")
+        .unwrap();
+    assert!(
+        chunks[2].1 == their_vp8.1,
+        "VP8 stream differs from libwebp's"
+    );
+
+    // The alpha survives exactly, read by image-webp and by libwebp.
+    let img = decode_image(&helper).to_rgba8();
+    let decoded: Vec<u8> = img.pixels().map(|p| p[3]).collect();
+    assert!(decoded == alpha, "image-webp: alpha differs");
+    let libwebp = webp::Decoder::new(&helper).decode().unwrap();
+    assert!(libwebp.is_alpha());
+    let decoded: Vec<u8> = libwebp.chunks(4).map(|p| p[3]).collect();
+    assert!(decoded == alpha, "libwebp: alpha differs");
+}
+
+#[test]
+fn webp_opaque_rgba_has_no_alpha_chunk() {
+    let rgb = gradient(64, 40, PixelLayout::Rgb8);
+    let rgba = rgb.to_layout(PixelLayout::Rgba8);
+    let bytes = encode(&rgba, &opts(OutputFormat::Webp)).unwrap();
+    assert_eq!(fourccs(&webp_chunks(&bytes)), ["VP8 "]);
+    assert!(bytes == encode(&rgb, &opts(OutputFormat::Webp)).unwrap());
+}
+
 #[test]
 fn webp_metadata_builds_a_vp8x_container() {
     let meta = all_metadata();

@@ -62,7 +62,7 @@ use std::sync::mpsc::Receiver;
 
 use split::{Board, Meeting, Speculation, Watch};
 
-pub use split::warm_up;
+pub use crate::pool::warm_up;
 
 use bits::{has_ff, BitReader, HuffTable};
 

@@ -24,7 +24,7 @@
 //! marks, the data is damaged, a marker sits in the way) the decoder that was to meet it
 //! goes on alone and the helper's chunk is dropped. The output is identical either way.
 //!
-//! Helpers run on a small process-wide pool started once ([`warm_up`]): starting a thread
+//! Helpers run on the process-wide pool ([`crate::pool`], started once by `warm_up`): starting a thread
 //! per decode cost 0.2–4 ms before its first instruction on a shared 2-core VM, as much as
 //! the helper's whole share of a 2 MP photo. When the pool is busy (other requests use it)
 //! the in-order decoder claims every chunk before the helper starts, and the helper, once
@@ -32,7 +32,9 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
+
+pub(super) use crate::pool::{pool, second_core, Claim};
 
 use super::bits::BitReader;
 use super::{seq_block, BlockPlan, SeqBlock, MODE_QUARTER};
@@ -195,65 +197,6 @@ pub(super) fn chunk_starts(data: &[u8], start: usize, end: usize) -> Option<Vec<
         }
     }
     (!out.is_empty()).then_some(out)
-}
-
-/// Cores available to the process (asked once).
-fn cores() -> usize {
-    static CORES: OnceLock<usize> = OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
-}
-
-/// Whether a second core is there to run the helper on.
-pub(super) fn second_core() -> bool {
-    cores() >= 2
-}
-
-/// The helper pool: one thread per core beyond the first (each decode uses at most one),
-/// started on first use. `None` on one core or when threads cannot be started.
-pub(super) fn pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        if !second_core() {
-            return None;
-        }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(cores() - 1)
-            .thread_name(|i| format!("pixform-jpeg-{i}"))
-            .build()
-            .ok()
-    })
-    .as_ref()
-}
-
-/// Starts the helper pool now (on a machine with a second core), so that the first split
-/// decode does not wait for its thread to start. Returns at once: the pool is built on a
-/// short-lived thread of its own, since asking the core count reads cgroup files and the
-/// pool's first allocations touch fresh memory — work the caller (reading its input, say)
-/// need not wait for. Idempotent and cheap after the first call.
-pub fn warm_up() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        let builder = std::thread::Builder::new().name("pixform-warm-up".into());
-        if builder.spawn(|| pool().is_some()).is_err() {
-            let _ = pool();
-        }
-    });
-}
-
-/// Work offered to a pool helper that goes to whichever thread claims it first: the helper
-/// when it starts in time, else the thread that offered it, once it gets there (and then
-/// the helper finds nothing to do). Nobody waits for a helper that has not started.
-pub(super) struct Claim<T>(Mutex<Option<T>>);
-
-impl<T> Claim<T> {
-    pub(super) fn new(work: T) -> Self {
-        Claim(Mutex::new(Some(work)))
-    }
-
-    /// The work, to the first caller only.
-    pub(super) fn take(&self) -> Option<T> {
-        self.0.lock().ok()?.take()
-    }
 }
 
 /// Who decodes which chunk: the in-order decoder claims chunks upwards from the first, the

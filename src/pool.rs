@@ -1,0 +1,150 @@
+//! The process-wide helper pool: one thread per core beyond the first, which a request in
+//! flight borrows to put a second core to work — two-core JPEG entropy decoding
+//! (`codec::jpeg_dc`) and a WebP image's alpha plane encoded beside its colour
+//! (`codec::encode`).
+//!
+//! Starting a thread per request cost 0.2–4 ms before its first instruction on a shared
+//! 2-core VM, so the pool is started once ([`warm_up`]). Nobody waits for a helper that
+//! has not started: work is offered through a [`Claim`] and done by whichever thread gets to
+//! it first, so a pool kept busy by other requests costs a request nothing but its own
+//! core's time.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Cores available to the process (asked once).
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// Whether a second core is there to run a helper on.
+pub(crate) fn second_core() -> bool {
+    cores() >= 2
+}
+
+/// The helper pool, started on first use. `None` on one core or when threads cannot be
+/// started.
+pub(crate) fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        if !second_core() {
+            return None;
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores() - 1)
+            .thread_name(|i| format!("pixform-helper-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Starts the helper pool now (on a machine with a second core), so that the first request
+/// that uses it does not wait for its thread to start. Returns at once: the pool is built
+/// on a short-lived thread of its own, since asking the core count reads cgroup files and
+/// the pool's first allocations touch fresh memory — work the caller (reading its input,
+/// say) need not wait for. Idempotent and cheap after the first call.
+pub fn warm_up() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let builder = std::thread::Builder::new().name("pixform-warm-up".into());
+        if builder.spawn(|| pool().is_some()).is_err() {
+            let _ = pool();
+        }
+    });
+}
+
+/// Work offered to a pool helper that goes to whichever thread claims it first: the helper
+/// when it starts in time, else the thread that offered it, once it gets there (and then
+/// the helper finds nothing to do). Nobody waits for a helper that has not started.
+pub(crate) struct Claim<T>(Mutex<Option<T>>);
+
+impl<T> Claim<T> {
+    pub(crate) fn new(work: T) -> Self {
+        Claim(Mutex::new(Some(work)))
+    }
+
+    /// The work, to the first caller only.
+    pub(crate) fn take(&self) -> Option<T> {
+        self.0.lock().ok()?.take()
+    }
+}
+
+/// A job handed to the pool with [`offer`]; [`Offered::join`] gives its result.
+pub(crate) struct Offered<F, T> {
+    claim: Arc<Claim<F>>,
+    /// The helper's result, or the panic that ended the job there.
+    done: mpsc::Receiver<std::thread::Result<T>>,
+}
+
+/// Offers `job` to a pool helper when `helper` is true and a pool is running; the caller
+/// goes on with its own work and collects the result with [`Offered::join`]. Without a
+/// helper the job runs at the join, on the caller's thread.
+pub(crate) fn offer<F, T>(job: F, helper: bool) -> Offered<F, T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let claim = Arc::new(Claim::new(job));
+    let (tx, done) = mpsc::channel();
+    if let Some(pool) = pool().filter(|_| helper) {
+        let theirs = Arc::clone(&claim);
+        pool.spawn(move || {
+            if let Some(job) = theirs.take() {
+                // A panic is carried back to the caller, not left to rayon (which aborts).
+                let _ = tx.send(catch_unwind(AssertUnwindSafe(job)));
+            }
+        });
+    }
+    Offered { claim, done }
+}
+
+impl<F, T> Offered<F, T>
+where
+    F: FnOnce() -> T,
+{
+    /// The job's result: computed here if no helper has started it, else the helper's
+    /// (waiting for it to finish). `Err` carries the panic payload of a job that panicked
+    /// on the helper.
+    pub(crate) fn join(self) -> std::thread::Result<T> {
+        if let Some(job) = self.claim.take() {
+            return catch_unwind(AssertUnwindSafe(job));
+        }
+        // The helper took the job: it sends exactly one result before its sender drops.
+        self.done
+            .recv()
+            .unwrap_or_else(|_| Err(Box::new("the helper thread ended without a result")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_offered_job_runs_once_and_returns_its_result() {
+        for helper in [false, true] {
+            let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let counted = Arc::clone(&runs);
+            let offered = offer(
+                move || {
+                    counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    (1..=10u32).sum::<u32>()
+                },
+                helper,
+            );
+            assert_eq!(offered.join().ok(), Some(55));
+            assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+        }
+    }
+
+    #[test]
+    fn a_panicking_job_is_an_error_at_the_join() {
+        for helper in [false, true] {
+            let offered = offer(|| -> u32 { panic!("boom") }, helper);
+            assert!(offered.join().is_err());
+        }
+    }
+}
