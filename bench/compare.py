@@ -8,7 +8,9 @@ For each photo of ../shared/corpus/photos and each task it runs
 `../shared/bench/peers.sh -P -n RUNS -w WARMUP -j ... -k ... INPUT TASK` (process mode:
 every peer is timed as a whole process), times pixform's release CLI as a whole process
 with `hyperfine -N`, measures each tool's peak RSS once under `/usr/bin/time -f %M`, and
-scores every output's SSIM against a float reference resize (see SSIM_METHOD).
+scores every output's SSIM against a float reference resize (see SSIM_METHOD). For WebP
+tasks pixform also encodes at other qualities (untimed) so that its quality can be compared
+with each peer's at equal image bytes (`equal_bytes_section`).
 
 Python 3 standard library only. The image maths runs in the peers venv's Python (Pillow):
 this same file is re-run there as `compare.py --helper ...`, which imports PIL lazily.
@@ -47,6 +49,9 @@ TASK_TEXT = {
     "crop300": "fill 300×300 and centre-crop, JPEG q80",
 }
 FLOOR = "djpeg-1/8"
+# Extra WebP qualities pixform encodes (untimed) for the equal-size comparison; extended
+# downwards or upwards per photo until they bracket every peer's image bytes.
+RD_QUALITIES = (74, 77, 83, 86)
 PIXFORM = "pixform"
 QUALITY = 80
 
@@ -195,6 +200,39 @@ def helper_main(argv):
 
 
 # ------------------------------------------------------------------ utilities
+def webp_image_bytes(path):
+    """Bytes of a WebP file's image chunks (VP8, VP8L, ALPH, with their 8-byte headers):
+    the file without the RIFF/VP8X container and metadata chunks, which the tools keep
+    differently (vipsthumbnail 8.14 keeps EXIF despite `strip`)."""
+    try:
+        with open(path, "rb") as f:
+            d = f.read()
+    except OSError:
+        return None
+    if d[:4] != b"RIFF" or d[8:12] != b"WEBP":
+        return None
+    pos, n = 12, 0
+    while pos + 8 <= len(d):
+        kind, size = d[pos:pos + 4], int.from_bytes(d[pos + 4:pos + 8], "little")
+        if kind in (b"VP8 ", b"VP8L", b"ALPH"):
+            n += 8 + size
+        pos += 8 + size + (size & 1)
+    return n
+
+
+def ssim_at_bytes(points, target):
+    """pixform's SSIM at `target` image bytes, interpolated linearly in log(bytes) between
+    the two encodes that bracket it; None outside the encoded range."""
+    pts = sorted((b, q) for b, q in points if b and q is not None)
+    for (b0, q0), (b1, q1) in zip(pts, pts[1:]):
+        if b0 <= target <= b1:
+            if b1 == b0:
+                return max(q0, q1)
+            t = (math.log(target) - math.log(b0)) / (math.log(b1) - math.log(b0))
+            return q0 + (q1 - q0) * t
+    return None
+
+
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
@@ -397,6 +435,12 @@ class Bench:
             prow.update({k: pix[k] for k in ("median_s", "min_s", "out_bytes", "out_dims",
                                              "shrink_on_load")}, out_path=pix_out)
         rows.append(prow)
+        if TASKS[task][4] == "webp":
+            for r in rows:
+                if r["status"] == "ok" and r["tool"] != FLOOR:
+                    r["image_bytes"] = webp_image_bytes(r["out_path"])
+            if pix["status"] == "ok":
+                prow["rd"] = self.rd_points(photo, task, keep, stem, rows)
         # peak RSS, one run each, into a scratch file so the kept outputs stay untouched
         for row in rows:
             if row["status"] != "ok":
@@ -421,12 +465,51 @@ class Bench:
                             if floor and task == "thumb300" else None)
         return rows
 
+    def rd_points(self, photo, task, keep, stem, rows):
+        """pixform's WebP at other qualities (one untimed run each): [{q, path, bytes}],
+        with qualities added until they bracket every peer's image bytes."""
+        want = [r["image_bytes"] for r in rows
+                if r["status"] == "ok" and r["tool"] not in (PIXFORM, FLOOR)
+                and r.get("image_bytes")]
+        tr = TASKS[task][0]
+        qual = re.search(r"q-(\d+)", tr)
+        base_q = int(qual.group(1)) if qual else QUALITY
+        pts = []
+
+        def encode(q):
+            out = os.path.join(keep, f"{stem}-pixform-q{q}.webp")
+            r = sh([self.pixform, photo, re.sub(r"q-\d+", f"q-{q}", tr), out])
+            if r.returncode == 0:
+                pts.append({"q": q, "path": out, "bytes": webp_image_bytes(out)})
+            return r.returncode == 0
+
+        for q in RD_QUALITIES:
+            encode(q)
+        base = rows[-1].get("image_bytes")
+        sizes = lambda: [p["bytes"] for p in pts if p["bytes"]] + ([base] if base else [])
+        q = min(RD_QUALITIES)
+        while want and sizes() and min(sizes()) > min(want) and q > 20:
+            q -= 8
+            if not encode(q):
+                break
+        q = max(RD_QUALITIES)
+        while want and sizes() and max(sizes()) < max(want) and q < 98:
+            q = min(98, q + 4)
+            if not encode(q):
+                break
+        log(f"pixform rd     q {sorted(p['q'] for p in pts)} (base q{base_q})")
+        return pts
+
     def ssim_for(self, photo, rows):
         items = []
         for i, r in enumerate(rows):
             if r["status"] == "ok" and r["tool"] != FLOOR and os.path.exists(r.get("out_path", "")):
                 _, bw, bh, crop, _, _ = TASKS[r["task"]]
                 items.append({"id": i, "path": r["out_path"], "crop": crop, "box": [bw, bh]})
+            for j, p in enumerate(r.get("rd", [])):
+                if os.path.exists(p["path"]):
+                    items.append({"id": f"{i}:{j}", "path": p["path"], "crop": False,
+                                  "box": [0, 0]})
         if not items:
             return
         jf = os.path.join(self.work, "ssim-job.json")
@@ -434,6 +517,10 @@ class Bench:
             json.dump({"input": photo, "items": items}, f)
         try:
             for res in self.helper("ssim", jf):
+                if isinstance(res["id"], str):
+                    i, j = (int(x) for x in res["id"].split(":"))
+                    rows[i]["rd"][j]["ssim"] = res.get("ssim")
+                    continue
                 rows[res["id"]]["ssim"] = res.get("ssim")
                 rows[res["id"]]["ssim_flatten"] = res.get("flatten")
                 if res.get("error"):
@@ -610,12 +697,58 @@ def write_report(args, rows, tasks, photos, notes):
                          f"{fmt(r['rss_kb'] / 1024 if r.get('rss_kb') else None, '.1f')} |")
         L.append("")
 
+    for t in [t for t in tasks if TASKS[t][4] == "webp"]:
+        L.extend(equal_bytes_section(t, cell_rows(t), stems))
+
     L.append("## SSIM method\n")
     L.append(SSIM_METHOD + "\n")
     L.append("## Where pixform stands\n")
     L.append(standing(rows, tasks) + "\n")
     with open(args.out, "w") as f:
         f.write("\n".join(L))
+
+
+def equal_bytes_section(task, rows, stems):
+    """WebP output against the peers' at equal image bytes (pixform re-encoded at other
+    qualities; its SSIM interpolated at each peer's size)."""
+    L = [f"### {task} at equal image bytes\n",
+         "Image bytes are the WebP image chunks (VP8/VP8L/ALPH), without container or "
+         "metadata. *No larger, no lower*: pixform's q80 file against the fastest peer's on "
+         "both counts at once. *At the peer's bytes*: pixform re-encoded at qualities "
+         f"{', '.join(str(q) for q in RD_QUALITIES)} (and more where needed to bracket every "
+         "peer), its SSIM interpolated in log(bytes) at each peer's image bytes, minus that "
+         "peer's SSIM — positive means pixform gives more quality for the same bytes.\n",
+         "| photo | fastest peer | its image bytes / SSIM | pixform q80 image bytes / SSIM "
+         "| no larger, no lower | pixform at the fastest peer's bytes | Δ SSIM at each peer's "
+         "bytes |",
+         "|---|---|---:|---:|:---:|---:|---|"]
+    for stem in stems:
+        rs = {r["tool"]: r for r in rows if r["photo"] == stem and r["status"] == "ok"}
+        p = rs.get(PIXFORM)
+        if not p or not p.get("fastest_peer") or p.get("ssim") is None:
+            continue
+        pts = [(p["rd"][j]["bytes"], p["rd"][j].get("ssim")) for j in range(len(p.get("rd", [])))]
+        pb = p.get("image_bytes")
+        pts.append((pb, p["ssim"]))
+        f = rs.get(p["fastest_peer"])
+        fb = f.get("image_bytes") if f else None
+        if not f or not fb or not pb or f.get("ssim") is None:
+            continue
+        ok = pb <= fb and p["ssim"] >= f["ssim"]
+        at = ssim_at_bytes(pts, fb)
+        deltas = []
+        for tool, r in rs.items():
+            if tool in (PIXFORM, FLOOR) or r.get("ssim") is None:
+                continue
+            rb = r.get("image_bytes")
+            v = ssim_at_bytes(pts, rb) if rb else None
+            deltas.append(f"{tool} {v - r['ssim']:+.5f}" if v is not None else f"{tool} –")
+        at_text = "–" if at is None else f"{at:.5f} ({at - f['ssim']:+.5f})"
+        L.append(f"| {stem} | {f['tool']} | {fb:,} / {f['ssim']:.5f} | {pb:,} / "
+                 f"{p['ssim']:.5f} | {'yes' if ok else 'no'} | {at_text} | "
+                 f"{', '.join(deltas)} |")
+    L.append("")
+    return L
 
 
 def standing(rows, tasks):
