@@ -563,7 +563,7 @@ fn mixed_alpha(w: u32, h: u32) -> Frame {
             let a = if x < w / 8 {
                 0
             } else if x < w / 3 {
-                (y * 255 / (h - 1)) as u8
+                (y * 255 / (h - 1).max(1)) as u8
             } else if y < h / 4 {
                 (seed >> 24) as u8
             } else {
@@ -620,6 +620,28 @@ fn webp_lossy_alpha_is_lossless_beside_libwebps_own_colour() {
     assert!(libwebp.is_alpha());
     let decoded: Vec<u8> = libwebp.chunks(4).map(|p| p[3]).collect();
     assert!(decoded == alpha, "libwebp: alpha differs");
+}
+
+#[test]
+fn webp_lossy_alpha_survives_tiny_and_odd_sizes() {
+    for (w, h) in [(1, 1), (1, 9), (9, 1), (2, 2), (17, 3), (3, 31)] {
+        let frame = mixed_alpha(w, h);
+        let alpha: Vec<u8> = frame.data().chunks(4).map(|p| p[3]).collect();
+        let bytes = encode(&frame, &opts(OutputFormat::Webp)).unwrap();
+        let has_alph = fourccs(&webp_chunks(&bytes)).iter().any(|k| k == "ALPH");
+        assert_eq!(has_alph, alpha.iter().any(|&a| a != 255), "{w}x{h}");
+        let img = decode_image(&bytes).to_rgba8();
+        assert_eq!(img.dimensions(), (w, h));
+        let decoded: Vec<u8> = img.pixels().map(|p| p[3]).collect();
+        assert_eq!(decoded, alpha, "image-webp, {w}x{h}");
+        let libwebp = webp::Decoder::new(&bytes).decode().unwrap();
+        let decoded: Vec<u8> = if libwebp.is_alpha() {
+            libwebp.chunks(4).map(|p| p[3]).collect()
+        } else {
+            vec![255; alpha.len()]
+        };
+        assert_eq!(decoded, alpha, "libwebp, {w}x{h}");
+    }
 }
 
 #[test]
