@@ -119,6 +119,14 @@ where
     }
 }
 
+impl<F, T> Drop for Offered<F, T> {
+    /// A job nobody will join (the caller failed first) is withdrawn if no helper has
+    /// started it, so that no helper time is spent on a result nobody reads.
+    fn drop(&mut self) {
+        let _ = self.claim.take();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +146,38 @@ mod tests {
             assert_eq!(offered.join().ok(), Some(55));
             assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
         }
+    }
+
+    #[test]
+    fn a_dropped_offer_is_withdrawn_before_a_helper_starts_it() {
+        let Some(pool) = pool() else {
+            return; // One core: nothing is ever queued for a helper.
+        };
+        // Keep every helper busy so that the offer stays queued.
+        let (release, blocked) = mpsc::channel::<()>();
+        let blocked = Arc::new(Mutex::new(blocked));
+        let (started_tx, started) = mpsc::channel();
+        for _ in 0..pool.current_num_threads() {
+            let (blocked, started_tx) = (Arc::clone(&blocked), started_tx.clone());
+            pool.spawn(move || {
+                let _ = started_tx.send(());
+                if let Ok(rx) = blocked.lock() {
+                    let _ = rx.recv();
+                }
+            });
+        }
+        for _ in 0..pool.current_num_threads() {
+            started.recv().unwrap();
+        }
+        let token = Arc::new(());
+        let held = Arc::clone(&token);
+        drop(offer(move || drop(held), true));
+        let holders = Arc::strong_count(&token);
+        for _ in 0..pool.current_num_threads() {
+            let _ = release.send(());
+        }
+        // The job (and the token it holds) is gone at once, not left in the helper's queue.
+        assert_eq!(holders, 1);
     }
 
     #[test]
