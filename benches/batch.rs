@@ -6,6 +6,10 @@
 //! The batch: every JPEG of `../shared/corpus/photos` through `thumb300` and `crop300`
 //! (14 requests). Ids are `batch/<task>/<workers>`; the throughput ratio is the 1-worker
 //! time over the 2-worker time (the target is ≥ 1.8× on two cores). Run from the crate root.
+//!
+//! `batch_default/<task>/<workers>` runs the same batch with the default `Config::threads`
+//! (0: a request may borrow a pool helper): one worker then gains from the helper, and two
+//! workers should lose nothing to it — the cores are busy, so helpers must stand aside.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,9 +41,21 @@ fn run_batch(engine: &Engine, jobs: &[(&[u8], &Transform)], workers: usize) {
 }
 
 fn batch(c: &mut Criterion) {
+    for threads in [1usize, 0] {
+        run_group(c, threads);
+    }
+}
+
+/// The batch through an engine whose requests may use `threads` threads.
+fn run_group(c: &mut Criterion, threads: usize) {
     let mut config = Config::default();
-    config.threads = 1;
+    config.threads = threads;
     let engine = Engine::new(config);
+    let group = if threads == 1 {
+        "batch"
+    } else {
+        "batch_default"
+    };
     let mut inputs: Vec<Vec<u8>> = std::fs::read_dir(DIR)
         .expect("corpus photos (run from the crate root)")
         .flatten()
@@ -60,7 +76,7 @@ fn batch(c: &mut Criterion) {
             .chain(inputs.iter())
             .map(|b| (b.as_slice(), &t))
             .collect();
-        let mut g = c.benchmark_group(format!("batch/{task}"));
+        let mut g = c.benchmark_group(format!("{group}/{task}"));
         g.sample_size(10)
             .sampling_mode(SamplingMode::Flat)
             .warm_up_time(Duration::from_secs(1))

@@ -82,13 +82,15 @@ pub struct Config {
     pub avif_speed: u8,
     /// Refuse unknown keys (strict, the default) or keep them as unknown items.
     pub strict: bool,
-    /// Threads one request may use; 0 = one per core, 1 = only the caller's. Today a
-    /// baseline JPEG's entropy decoding on the 1/8 and 1/4 paths
+    /// Threads one request may use; 0 = a helper while a core is idle, 1 = only the
+    /// caller's. Today a baseline JPEG's entropy decoding on the 1/8 and 1/4 paths
     /// (`codec::jpeg_dc::ScaledOptions`) and a lossy WebP's alpha plane
     /// (`codec::encode::EncodeOptions::threads`) use a second thread from a process-wide
-    /// helper pool (one thread per extra core, started by [`Engine::new`] unless this is 1);
-    /// a request whose helper finds the pool busy does that work itself. Set 1 when many
-    /// requests already keep the cores busy.
+    /// helper pool (one thread per extra core, started by [`Engine::new`] unless this is 1).
+    /// A request asks for a helper only while fewer of pixform's threads (requests in
+    /// flight, helpers running) are at work than there are cores, so a busy server runs
+    /// each request alone without being told; a request whose helper finds the pool busy
+    /// does that work itself.
     pub threads: usize,
 }
 
@@ -437,6 +439,9 @@ impl Engine {
         transform: &Transform,
         request: &Request,
     ) -> Result<Output> {
+        // Counted among the threads at work, so that helpers stand aside while requests
+        // already keep every core busy.
+        let _working = crate::pool::Working::start();
         let limits = &self.config.limits;
         check_max(
             Limit::InputBytes,

@@ -10,6 +10,7 @@
 //! core's time.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -20,8 +21,36 @@ fn cores() -> usize {
 }
 
 /// Whether a second core is there to run a helper on.
-pub(crate) fn second_core() -> bool {
+fn second_core() -> bool {
     cores() >= 2
+}
+
+/// pixform's threads at work now: engine requests in flight and helper jobs running.
+static WORKING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts its thread among those at work ([`WORKING`]) for as long as it lives: held by each
+/// engine request and each running helper job.
+pub(crate) struct Working(());
+
+impl Working {
+    pub(crate) fn start() -> Self {
+        WORKING.fetch_add(1, Ordering::Relaxed);
+        Working(())
+    }
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        WORKING.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Whether a core is free for a helper: fewer of pixform's threads are at work than there
+/// are cores. When requests already keep every core busy a helper only adds switching and
+/// speculative work (two requests at a time on two cores ran 9 % slower with helpers), so
+/// each request then works alone, as with `Config::threads = 1`.
+pub(crate) fn core_idle() -> bool {
+    second_core() && WORKING.load(Ordering::Relaxed) < cores()
 }
 
 /// The helper pool, started on first use. `None` on one core or when threads cannot be
@@ -79,9 +108,9 @@ pub(crate) struct Offered<F, T> {
     done: mpsc::Receiver<std::thread::Result<T>>,
 }
 
-/// Offers `job` to a pool helper when `helper` is true and a pool is running; the caller
-/// goes on with its own work and collects the result with [`Offered::join`]. Without a
-/// helper the job runs at the join, on the caller's thread.
+/// Offers `job` to a pool helper when `helper` is true, a core is idle ([`core_idle`]) and a
+/// pool is running; the caller goes on with its own work and collects the result with
+/// [`Offered::join`]. Without a helper the job runs at the join, on the caller's thread.
 pub(crate) fn offer<F, T>(job: F, helper: bool) -> Offered<F, T>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -89,10 +118,11 @@ where
 {
     let claim = Arc::new(Claim::new(job));
     let (tx, done) = mpsc::channel();
-    if let Some(pool) = pool().filter(|_| helper) {
+    if let Some(pool) = pool().filter(|_| helper && core_idle()) {
         let theirs = Arc::clone(&claim);
         pool.spawn(move || {
             if let Some(job) = theirs.take() {
+                let _working = Working::start();
                 // A panic is carried back to the caller, not left to rayon (which aborts).
                 let _ = tx.send(catch_unwind(AssertUnwindSafe(job)));
             }
@@ -178,6 +208,24 @@ mod tests {
         }
         // The job (and the token it holds) is gone at once, not left in the helper's queue.
         assert_eq!(holders, 1);
+    }
+
+    #[test]
+    fn helpers_stand_aside_while_every_core_is_at_work() {
+        let held: Vec<Working> = (0..cores()).map(|_| Working::start()).collect();
+        assert!(!core_idle());
+        // Offered then, a job runs on the caller's thread at the join.
+        let here = std::thread::current().id();
+        let offered = offer(
+            || {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                std::thread::current().id()
+            },
+            true,
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(offered.join().ok(), Some(here));
+        drop(held);
     }
 
     #[test]

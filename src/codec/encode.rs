@@ -98,10 +98,9 @@ pub struct EncodeOptions {
     pub webp_method: u8,
     /// AVIF speed 1 (slow, small) – 10 (fast); clamped into that range.
     pub avif_speed: u8,
-    /// Threads one encode may use: 0 = a helper from the process-wide pool when the
-    /// machine has a second core (a lossy WebP's alpha plane is then encoded beside its
-    /// colour), 1 = the caller's thread only (set it when many requests already keep the
-    /// cores busy). Larger values act like 0.
+    /// Threads one encode may use: 0 = a helper from the process-wide pool while a core is
+    /// idle (a lossy WebP's alpha plane is then encoded beside its colour), 1 = the
+    /// caller's thread only. Larger values act like 0.
     pub threads: usize,
     /// Metadata blocks to embed, already filtered by the engine: every block given here is
     /// written (where the format can carry it), nothing else is.

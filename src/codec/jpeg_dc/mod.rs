@@ -126,8 +126,9 @@ pub fn decode_quarter_with(bytes: &[u8], options: &ScaledOptions) -> Result<Opti
 pub struct ScaledOptions {
     /// Largest full-size width × height accepted (checked from the SOF marker).
     pub max_pixels: u64,
-    /// Threads one decode may use: 1 = only the caller's, 0 = as many as there are cores.
-    /// Above one, a baseline scan without restart markers is decoded by two threads (a
+    /// Threads one decode may use: 1 = only the caller's, 0 = a helper when a core is idle
+    /// (fewer of pixform's threads at work — engine requests and helpers — than cores),
+    /// 2 or more = a helper whenever the pool has one. With a helper, a baseline scan without restart markers is decoded by two threads (a
     /// helper decodes chunks from the end backwards, each met where its Huffman decoding
     /// resynchronised, see the module docs); the output is the same whatever the count.
     pub threads: usize,
@@ -145,7 +146,7 @@ impl ScaledOptions {
 
 fn decode_scaled(bytes: &[u8], options: &ScaledOptions, quarter: bool) -> Result<Option<DcImage>> {
     let parallel = match options.threads {
-        0 => split::second_core(),
+        0 => crate::pool::core_idle(),
         n => n >= 2,
     };
     let mut d = Decoder {
@@ -734,6 +735,7 @@ impl<'a> Decoder<'a> {
                 let bottom = split::Claim::new(bottom);
                 pool.in_place_scope(|scope| {
                     scope.spawn(|_| {
+                        let _working = crate::pool::Working::start();
                         if let Some(b) = bottom.take() {
                             rows.convert(half, b);
                         }
@@ -1239,7 +1241,10 @@ impl<'a> ScanJob<'a, '_, '_> {
         let (tx, rx) = std::sync::mpsc::channel();
         pool.in_place_scope(|s| {
             let (job, board) = (&job, &board);
-            s.spawn(move |_| split::help::<MODE>(job, board, tx));
+            s.spawn(move |_| {
+                let _working = crate::pool::Working::start();
+                split::help::<MODE>(job, board, tx);
+            });
             let helper = Helper {
                 starts: &starts,
                 board,

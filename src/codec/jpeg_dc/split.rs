@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Mutex;
 
-pub(super) use crate::pool::{pool, second_core, Claim};
+pub(super) use crate::pool::{pool, Claim};
 
 use super::bits::BitReader;
 use super::{seq_block, BlockPlan, SeqBlock, MODE_QUARTER};
