@@ -599,10 +599,7 @@ mod webp {
         let mut colour_config = config(quality, opts)?;
         colour_config.alpha_compression = 0;
         let colour = run_libwebp(rgba, &colour_config)?;
-        let vp8 = chunks(&colour)?
-            .into_iter()
-            .find(|(kind, _)| kind == b"VP8 ")
-            .map(|(_, data)| data)
+        let vp8 = chunk(&colour, b"VP8 ")?
             .ok_or_else(|| encode_error(FORMAT, "libwebp wrote no VP8 chunk"))?;
         let alph = match plane.join() {
             Ok(result) => result?,
@@ -643,18 +640,8 @@ mod webp {
                 "libwebp's lossless alpha stream was not as expected",
             )
         };
-        let vp8l = chunks(&file)?
-            .into_iter()
-            .find(|(kind, _)| kind == b"VP8L")
-            .map(|(_, data)| data)
-            .ok_or_else(bad)?;
-        let head: [u8; 5] = vp8l
-            .get(..5)
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(bad)?;
-        let bits = u32::from_le_bytes([head[1], head[2], head[3], head[4]]);
-        let same_size = (bits & 0x3fff) + 1 == w && ((bits >> 14) & 0x3fff) + 1 == h;
-        if head[0] != 0x2f || !same_size {
+        let vp8l = chunk(&file, b"VP8L")?.ok_or_else(bad)?;
+        if vp8l_header(vp8l).map(|(pw, ph, _)| (pw, ph)) != Some((w, h)) {
             return Err(bad());
         }
         let stream = vp8l.get(5..).ok_or_else(bad)?;
@@ -695,6 +682,30 @@ mod webp {
         Ok(out)
     }
 
+    /// The payload of the first `kind` chunk of a RIFF/WEBP file.
+    fn chunk<'a>(file: &'a [u8], kind: &[u8; 4]) -> Result<Option<&'a [u8]>> {
+        Ok(chunks(file)?
+            .into_iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, data)| data))
+    }
+
+    /// A VP8L chunk's header: byte 0 is the signature 0x2f, then 14 bits width − 1,
+    /// 14 bits height − 1 and the alpha_is_used bit. `(width, height, alpha)`, or `None`
+    /// when the signature is wrong or the chunk too short.
+    fn vp8l_header(data: &[u8]) -> Option<(u32, u32, bool)> {
+        let head: [u8; 5] = data.get(..5)?.try_into().ok()?;
+        if head[0] != 0x2f {
+            return None;
+        }
+        let bits = u32::from_le_bytes([head[1], head[2], head[3], head[4]]);
+        Some((
+            (bits & 0x3fff) + 1,
+            ((bits >> 14) & 0x3fff) + 1,
+            (bits >> 28) & 1 == 1,
+        ))
+    }
+
     fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) -> Result<()> {
         let len = u32::try_from(data.len())
             .map_err(|_| encode_error(FORMAT, "metadata chunk larger than 4 GiB"))?;
@@ -718,16 +729,7 @@ mod webp {
                     image.push((kind, data));
                 }
                 b"VP8L" => {
-                    // Byte 0 is the signature 0x2f, then 14 bits width − 1, 14 bits
-                    // height − 1 and the alpha_is_used bit.
-                    let head = data.get(1..5).unwrap_or(&[0, 0, 0, 0]);
-                    let bits = u32::from_le_bytes([
-                        head.first().copied().unwrap_or(0),
-                        head.get(1).copied().unwrap_or(0),
-                        head.get(2).copied().unwrap_or(0),
-                        head.get(3).copied().unwrap_or(0),
-                    ]);
-                    if (bits >> 28) & 1 == 1 {
+                    if vp8l_header(data).is_some_and(|(_, _, alpha)| alpha) {
                         flags |= FLAG_ALPHA;
                     }
                     image.push((kind, data));
