@@ -16,9 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use pixform::engine::{Config, Engine, Request};
-use pixform::spec::{Format, Step, StepParams, Transform};
-use pixform::Error;
+use pixform::engine::OutputFormat;
+use pixform::{Config, Engine, Error, Request, Transform};
 
 /// The bundled CC0 sample (see examples/data/README.md).
 const SAMPLE: &[u8] = include_bytes!("data/seeding-cc0-1600x900.jpg");
@@ -107,22 +106,14 @@ fn canon(transform: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Whether any step (branches included) sets `f`.
-fn has_format(steps: &[Step]) -> bool {
-    steps.iter().any(|s| match s {
-        Step::Params(p) => p.format.is_some(),
-        Step::If(b) => has_format(&b.then) || b.otherwise.as_deref().is_some_and(has_format),
-    })
-}
-
-fn format_for_extension(path: &Path) -> Option<Format> {
+fn format_for_extension(path: &Path) -> Option<OutputFormat> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     Some(match ext.as_str() {
-        "jpg" | "jpeg" | "jpe" | "jfif" => Format::Jpeg,
-        "png" => Format::Png,
-        "webp" => Format::Webp,
-        "avif" => Format::Avif,
-        "gif" => Format::Gif,
+        "jpg" | "jpeg" | "jpe" | "jfif" => OutputFormat::Jpeg,
+        "png" => OutputFormat::Png,
+        "webp" => OutputFormat::Webp,
+        "avif" => OutputFormat::Avif,
+        "gif" => OutputFormat::Gif,
         _ => return None,
     })
 }
@@ -143,19 +134,14 @@ fn convert(
     // The engine first: it starts its helper thread, which gets going while the file is read.
     let probe = Engine::new(config.clone());
     let bytes = std::fs::read(input).map_err(|e| io_failure(input, e))?;
-    let mut t = probe.parse(transform)?;
-    if !has_format(&t.steps) {
-        match format_for_extension(output) {
-            Some(f) => t.steps.push(Step::Params(Box::new(StepParams {
-                format: Some(f),
-                ..StepParams::default()
-            }))),
-            // Neither `f` nor a known extension: keep the input's format.
-            None => config.auto_format = false,
-        }
+    let t = probe.parse(transform)?;
+    let mut request = Request::default();
+    // Without `f`, OUTPUT's extension decides; with neither, the input's format is kept.
+    match format_for_extension(output) {
+        Some(f) => request = request.format(f),
+        None => config.auto_format = false,
     }
     let engine = Engine::new(config);
-    let mut request = Request::default();
     if let Some(a) = accept {
         request = request.accept(a);
     }

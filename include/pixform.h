@@ -404,7 +404,9 @@ const char *pxf_output_mime(const struct pxf_output *output);
  * per chained step: `input` `[w,h]`, `resize` `[w,h]` or null, `crop`
  * `{"x","y","width","height"}` or null, `pad` `{"canvas":[w,h],"position":[x,y]}` or
  * null, `ops` (strings, in order), `output` `[w,h]`), `format_reason` (string), `quality`
- * (number or null), `metadata` (`"none"`, `"icc"` or `"all"`).
+ * (number or null), `metadata` (`"none"`, `"icc"` or `"all"`), `save_data` (bool),
+ * `ignored` (keys lenient parsing dropped). The same schema the command-line tool and the
+ * bindings print (`Report::to_json` in Rust).
  *
  * On `PXF_OK`, `*json_out` receives a new NUL-terminated UTF-8 string that the caller
  * owns and must release with `pxf_string_free`. On error it is not written.

@@ -25,5 +25,7 @@ mod pool;
 pub mod sniff;
 pub mod spec;
 
+pub use engine::{Config, Engine, Limits, Output, Report, Request};
 pub use error::{Category, Error, Limit, Result};
 pub use frame::{byte_len, luma, Frame, PixelLayout};
+pub use spec::Transform;

@@ -24,7 +24,6 @@
 mod panic;
 mod cast;
 mod engine;
-mod json;
 mod output;
 mod status;
 mod text;

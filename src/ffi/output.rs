@@ -5,7 +5,7 @@ use std::ffi::{c_char, CStr};
 use super::cast::{
     free_box, static_c_str, to_owned_c_string, try_out, try_ref, Castable, OwnershipBox,
 };
-use super::json::report_json;
+
 use super::status::{pxf_status, FfiResult};
 use crate::engine::Output;
 
@@ -95,7 +95,9 @@ pub extern "C" fn pxf_output_mime(output: *const pxf_output) -> *const c_char {
 /// per chained step: `input` `[w,h]`, `resize` `[w,h]` or null, `crop`
 /// `{"x","y","width","height"}` or null, `pad` `{"canvas":[w,h],"position":[x,y]}` or
 /// null, `ops` (strings, in order), `output` `[w,h]`), `format_reason` (string), `quality`
-/// (number or null), `metadata` (`"none"`, `"icc"` or `"all"`).
+/// (number or null), `metadata` (`"none"`, `"icc"` or `"all"`), `save_data` (bool),
+/// `ignored` (keys lenient parsing dropped). The same schema the command-line tool and the
+/// bindings print (`Report::to_json` in Rust).
 ///
 /// On `PXF_OK`, `*json_out` receives a new NUL-terminated UTF-8 string that the caller
 /// owns and must release with `pxf_string_free`. On error it is not written.
@@ -109,7 +111,7 @@ pub extern "C" fn pxf_output_report_json(
     ffi_boundary! {
         let handle = try_ref(output, "output")?;
         let out = try_out(json_out, "json_out")?;
-        out.write(to_owned_c_string(report_json(&handle.output.report))?);
+        out.write(to_owned_c_string(handle.output.report.to_json())?);
         Ok(())
     }
 }
@@ -136,12 +138,11 @@ mod tests {
             width: 30,
             height: 20,
             report: Report {
-                input_mime: "image/png".into(),
                 quality: Some(80),
-                ..Report::default()
+                ..Report::new("image/png", crate::plan::Size::MIN)
             },
         };
-        let expected_json = report_json(&output.report);
+        let expected_json = output.report.to_json();
         let p = to_boxed_mut_ptr::<pxf_output>(OutputHandle::new(output).unwrap());
         let mut len = 99;
         let data = pxf_output_data(p, &mut len);

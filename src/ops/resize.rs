@@ -36,21 +36,7 @@ impl Filter {
     }
 }
 
-/// A source rectangle in (fractional) source pixels, so a crop and a resize run as one pass.
-///
-/// # Guarantees
-/// None by itself; [`resize`] checks that it is finite, non-empty and inside the source.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SourceBox {
-    /// Left edge.
-    pub left: f64,
-    /// Top edge.
-    pub top: f64,
-    /// Width (> 0).
-    pub width: f64,
-    /// Height (> 0).
-    pub height: f64,
-}
+pub use crate::plan::SourceBox;
 
 /// Parameters of [`resize`].
 ///

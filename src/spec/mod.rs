@@ -110,9 +110,11 @@ mod print;
 mod sign;
 mod types;
 mod value;
+mod walk;
 
 pub use sign::{sign_url, verify_url, SignError};
 pub use types::*;
+pub use walk::AllParams;
 
 /// Which rule a transformation string broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

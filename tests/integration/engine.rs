@@ -1162,6 +1162,11 @@ fn named_transformations_expand() {
 
 // ---------------------------------------------------------------- report
 
+/// A reported size as `(width, height)`.
+fn wh(s: pixform::plan::Size) -> (u32, u32) {
+    (s.width(), s.height())
+}
+
 #[test]
 fn report_records_the_geometry() {
     let input = png(&quad(1000, 600));
@@ -1174,8 +1179,11 @@ fn report_records_the_geometry() {
     assert_eq!(r.steps.len(), 1);
     let s = &r.steps[0];
     assert_eq!(s.input, (1000, 600));
-    assert_eq!(s.resize, Some((300, 180)));
-    assert_eq!(s.pad, Some(((300, 300), (0, 60))));
+    assert_eq!(s.resize.map(wh), Some((300, 180)));
+    assert_eq!(
+        s.pad.map(|p| (wh(p.canvas), p.position)),
+        Some(((300, 300), (0, 60)))
+    );
     assert_eq!(s.output, (300, 300));
     assert_eq!(s.output, (out.width, out.height));
     assert_eq!(r.metadata, "none");
@@ -1183,9 +1191,9 @@ fn report_records_the_geometry() {
 
     let out = run(&input, "w-300,h-300");
     let s = &out.report.steps[0];
-    assert_eq!(s.resize, Some((500, 300)));
+    assert_eq!(s.resize.map(wh), Some((500, 300)));
     assert_eq!(
-        s.crop.map(|c| (c.x, c.y, c.width, c.height)),
+        s.crop.map(|c| (c.x(), c.y(), c.width(), c.height())),
         Some((100, 0, 300, 300))
     );
     assert_eq!(out.report.quality, Some(80));
@@ -1278,7 +1286,7 @@ fn shrink_on_load_keeps_every_geometry_exact() {
     ] {
         let fast = run(&j, t);
         assert!(fast.report.shrink_on_load > 1, "`{t}`");
-        let (sw, sh) = fast.report.steps[0].input;
+        let (sw, sh) = wh(fast.report.steps[0].input);
         let k = u32::from(fast.report.shrink_on_load);
         assert_eq!(
             (sw, sh),
