@@ -2,21 +2,24 @@
 //! transformation language (`tr:w-300,h-300,c-at_max:rt-90`).
 //!
 //! Modules (dependencies point one way: `ffi` → `engine` → {`codec`, `ops`, `negotiate`} →
-//! {`plan`, `sniff`, `spec`}):
+//! {`format`, `plan`, `sniff`, `spec`}; docs/ARCHITECTURE.md draws it):
 //! - [`spec`]: transformation strings ⇄ typed values, canonical printing, URL signing;
 //! - [`sniff`]: what bytes really are;
+//! - [`format`]: the format table (what decodes, what each kind maps to);
 //! - [`plan`]: pure geometry;
 //! - [`codec`]: decode (with shrink-on-load) and encode;
 //! - [`ops`]: pixel operations on [`Frame`]s;
 //! - [`engine`]: one request end to end;
-//! - `ffi`: the C ABI (`include/pixform.h`).
+//! - `ffi`: the C ABI (`include/pixform.h`), behind the default-on `ffi` feature.
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod codec;
 pub mod engine;
 mod error;
+#[cfg(feature = "ffi")]
 pub mod ffi;
+pub mod format;
 mod frame;
 pub mod negotiate;
 pub mod ops;

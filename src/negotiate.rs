@@ -9,7 +9,7 @@
 //! ImageKit picks "the smallest" among the eligible formats by encoding each; pixform is
 //! deterministic and prefers AVIF > WebP > JPEG/PNG, which is what that rule picks for photos.
 
-use crate::codec::encode::OutputFormat;
+use crate::format::OutputFormat;
 
 /// What the input was, as far as format choice cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -286,25 +286,10 @@ impl Kind {
         }
     }
 
-    /// Whether pixform decodes this kind: JPEG, PNG (APNG: first frame), GIF, WebP, BMP,
-    /// TIFF and BigTIFF (the `tiff` crate reads both), ICO and CUR (`image`'s `IcoDecoder`
-    /// ignores the resource type field, so it reads cursors when called directly; note that
-    /// `image::guess_format` knows neither CUR nor BigTIFF, so the codec must pick the
-    /// decoder from this kind).
+    /// Whether pixform decodes this kind, as the format table ([`crate::format::TABLE`])
+    /// says: the engine opens the decoder the same row names.
     pub const fn is_decodable(self) -> bool {
-        matches!(
-            self,
-            Kind::Jpeg
-                | Kind::Png
-                | Kind::Apng
-                | Kind::Gif
-                | Kind::Webp
-                | Kind::Bmp
-                | Kind::Tiff
-                | Kind::BigTiff
-                | Kind::Ico
-                | Kind::Cur
-        )
+        crate::format::decoder(self).is_some()
     }
 }
 
@@ -358,24 +343,24 @@ impl MediaType {
     /// `{"mime":"image/png","extension":"png","family":"image","animated":false,"decodable":true}`
     /// (`animated` is `null` when unknown).
     pub fn to_json(&self) -> String {
-        let animated = match self.animated {
-            Some(true) => "true",
-            Some(false) => "false",
-            None => "null",
+        /// The JSON shape, in print order.
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            mime: &'a str,
+            extension: &'a str,
+            family: &'a str,
+            animated: Option<bool>,
+            decodable: bool,
+        }
+        let json = Json {
+            mime: self.mime,
+            extension: self.extension,
+            family: self.family.as_str(),
+            animated: self.animated,
+            decodable: self.decodable,
         };
-        let mut out = String::with_capacity(96);
-        out.push_str("{\"mime\":");
-        push_json_str(&mut out, self.mime);
-        out.push_str(",\"extension\":");
-        push_json_str(&mut out, self.extension);
-        out.push_str(",\"family\":");
-        push_json_str(&mut out, self.family.as_str());
-        out.push_str(",\"animated\":");
-        out.push_str(animated);
-        out.push_str(",\"decodable\":");
-        out.push_str(if self.decodable { "true" } else { "false" });
-        out.push('}');
-        out
+        // Serialising borrowed strings and bools to a String cannot fail.
+        serde_json::to_string(&json).unwrap_or_default()
     }
 }
 
@@ -383,22 +368,6 @@ impl MediaType {
 /// `{"mime":null,"extension":null,"family":null,"animated":null,"decodable":false}`.
 pub fn unknown_json() -> &'static str {
     r#"{"mime":null,"extension":null,"family":null,"animated":null,"decodable":false}"#
-}
-
-fn push_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                // Control characters never occur in the static names; escape them anyway.
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Sniffs `bytes`: what they are, from at most the first [`SNIFF_PREFIX`] bytes.

@@ -4,6 +4,7 @@
 //! [`Engine`]: crate::Engine
 
 use crate::codec::encode::{ChromaSubsampling, PngCompression};
+use crate::error::{Error, Result};
 use crate::spec::Quality;
 
 /// Hard limits, fixed when the engine is built. Nothing in a transformation string can
@@ -101,5 +102,86 @@ impl Default for Config {
             save_data_quality: None,
             threads: 0,
         }
+    }
+}
+
+impl Config {
+    /// Checks the ranges the types do not: every limit above 0, `webp_method` 0–6,
+    /// `avif_speed` 1–10. [`crate::Engine::try_new`] and the C setters call it, so an
+    /// engine is never built on a value an encoder would have to guess about.
+    ///
+    /// # Errors
+    /// [`Error::BadArgument`] naming the first field out of range.
+    pub fn validate(&self) -> Result<()> {
+        let l = &self.limits;
+        let limits: [(&str, u64); 8] = [
+            ("max_input_bytes", l.max_input_bytes),
+            ("max_input_pixels", l.max_input_pixels),
+            ("max_output_pixels", l.max_output_pixels),
+            ("max_dimension", u64::from(l.max_dimension)),
+            ("max_webp_dimension", u64::from(l.max_webp_dimension)),
+            ("max_frames", u64::from(l.max_frames)),
+            ("max_metadata_bytes", l.max_metadata_bytes),
+            ("max_transform_len", l.max_transform_len as u64),
+        ];
+        if let Some((name, _)) = limits.iter().find(|(_, v)| *v == 0) {
+            return Err(Error::BadArgument(format!("{name} must be above 0")));
+        }
+        if self.webp_method > 6 {
+            return Err(Error::BadArgument(format!(
+                "webp_method {} is not in 0–6",
+                self.webp_method
+            )));
+        }
+        if !(1..=10).contains(&self.avif_speed) {
+            return Err(Error::BadArgument(format!(
+                "avif_speed {} is not in 1–10",
+                self.avif_speed
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_is_valid() {
+        assert!(Config::default().validate().is_ok());
+    }
+
+    #[test]
+    fn out_of_range_values_are_named() {
+        let cases: [(fn(&mut Config), &str); 6] = [
+            (
+                |c| c.limits.max_input_bytes = 0,
+                "max_input_bytes must be above 0",
+            ),
+            (|c| c.limits.max_frames = 0, "max_frames must be above 0"),
+            (
+                |c| c.limits.max_transform_len = 0,
+                "max_transform_len must be above 0",
+            ),
+            (|c| c.webp_method = 7, "webp_method 7 is not in 0–6"),
+            (|c| c.avif_speed = 0, "avif_speed 0 is not in 1–10"),
+            (|c| c.avif_speed = 11, "avif_speed 11 is not in 1–10"),
+        ];
+        for (set, message) in cases {
+            let mut c = Config::default();
+            set(&mut c);
+            let e = c.validate().unwrap_err();
+            assert_eq!(e.category(), crate::Category::BadArgument, "{message}");
+            assert_eq!(
+                e.to_string(),
+                format!("invalid argument: {message}"),
+                "{message}"
+            );
+        }
+        let mut edge = Config::default();
+        edge.webp_method = 6;
+        edge.avif_speed = 1;
+        assert!(edge.validate().is_ok());
     }
 }

@@ -2,13 +2,14 @@
 //! written wins), the output format (explicit, negotiated from `Accept`, or the input's),
 //! flattening for formats without alpha, the metadata kept, and the encode.
 
-use crate::codec::encode::{self, EncodeOptions, OutputFormat};
+use crate::codec::encode::{self, EncodeOptions};
 use crate::codec::metadata::{self, Metadata};
 use crate::engine::lower::rgba;
 use crate::engine::report::{KeptMetadata, Output, Report};
 use crate::engine::run::check_deadline;
 use crate::engine::{Config, Request};
 use crate::error::{Error, Result};
+use crate::format::OutputFormat;
 use crate::negotiate::{self, Picture, Policy, Wanted};
 use crate::ops;
 use crate::spec::{Format, Quality, StepParams};
@@ -111,7 +112,11 @@ pub(crate) fn deliver(
         auto_avif: config.auto_avif,
         avif_excluded: keys.unsharp || keys.color_profile == Some(true),
     };
-    let (format, reason) = negotiate::choose(wanted, request.accept.as_deref(), picture, policy);
+    let (format, mut reason) =
+        negotiate::choose(wanted, request.accept.as_deref(), picture, policy);
+    if keys.format.is_none() && request.format.is_some() {
+        reason = format!("{} from the request's format hint", format.extension());
+    }
     let limits = &config.limits;
     if format == OutputFormat::Webp {
         let side = frame.width().max(frame.height());

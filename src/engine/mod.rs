@@ -16,9 +16,10 @@
 
 use crate::codec::decode::{self, InputFormat};
 use crate::error::{Error, Limit, Result};
+use crate::format;
 use crate::ops;
 use crate::plan::{self, Size};
-use crate::sniff::{self, Kind, MediaType};
+use crate::sniff::{self, MediaType};
 use crate::spec::{self, Mode, NamedTransforms, ParseOptions, SpecLimits, Step, Transform};
 
 mod config;
@@ -29,7 +30,8 @@ mod report;
 mod request;
 mod run;
 
-pub use crate::codec::encode::{ChromaSubsampling, OutputFormat, PngCompression};
+pub use crate::codec::encode::{ChromaSubsampling, PngCompression};
+pub use crate::format::OutputFormat;
 pub use config::{Config, Limits};
 pub use deliver::DEFAULT_FLATTEN_COLOR;
 pub use lower::DEFAULT_PAD_COLOR;
@@ -56,7 +58,8 @@ impl Default for Engine {
 }
 
 impl Engine {
-    /// An engine with this configuration. Unless `config.threads` is 1, this starts the
+    /// An engine with this configuration, taken as given (see [`Engine::try_new`] for a
+    /// checked one; an out-of-range encoder setting is clamped by the encoder). Unless `config.threads` is 1, this starts the
     /// process-wide helper pool (once per process), so that the first request does not
     /// wait for a thread to start.
     pub fn new(config: Config) -> Self {
@@ -64,6 +67,16 @@ impl Engine {
             crate::codec::jpeg_dc::warm_up();
         }
         Engine { config }
+    }
+
+    /// [`Engine::new`] after [`Config::validate`]: the constructor to use when the
+    /// configuration comes from outside (a file, flags, a binding).
+    ///
+    /// # Errors
+    /// [`Error::BadArgument`] naming the first field out of range.
+    pub fn try_new(config: Config) -> Result<Self> {
+        config.validate()?;
+        Ok(Engine::new(config))
     }
 
     /// The configuration.
@@ -237,7 +250,7 @@ impl Engine {
                 keys: runner.keys,
                 flatten_onto: runner.flatten_onto,
                 metadata: decoded.metadata,
-                input_format: writable(format),
+                input_format: format::output(media.kind),
             },
             report,
         )
@@ -246,7 +259,7 @@ impl Engine {
 
 /// `orig-true`: the stored bytes, untouched.
 fn original(input: &[u8], header: &decode::Header, media: &MediaType) -> Result<Output> {
-    let format = writable(header.format).ok_or_else(|| Error::UnsupportedTransform {
+    let format = format::output(media.kind).ok_or_else(|| Error::UnsupportedTransform {
         key: "orig-true".into(),
         reason: format!("the original {} cannot be delivered as is", media.mime),
     })?;
@@ -264,37 +277,14 @@ fn original(input: &[u8], header: &decode::Header, media: &MediaType) -> Result<
     })
 }
 
-/// The decoder for a sniffed media type, or why there is none.
+/// The decoder for a sniffed media type (the format table's row), or why there is none.
 fn input_format(media: &MediaType) -> Result<InputFormat> {
-    Ok(match media.kind {
-        Kind::Jpeg => InputFormat::Jpeg,
-        Kind::Png | Kind::Apng => InputFormat::Png,
-        Kind::Gif => InputFormat::Gif,
-        Kind::Webp => InputFormat::Webp,
-        Kind::Bmp => InputFormat::Bmp,
-        Kind::Tiff => InputFormat::Tiff,
-        Kind::Ico => InputFormat::Ico,
-        Kind::Svg | Kind::Svgz => {
-            return Err(Error::UnsupportedMedia(
-                "SVG input is not rasterised by this build (untrusted SVG stays out)".into(),
-            ))
-        }
-        _ => {
-            return Err(Error::UnsupportedMedia(format!(
-                "{} ({}) is not a format pixform decodes",
-                media.mime, media.extension
-            )))
-        }
-    })
-}
-
-/// The output format matching an input format, when pixform can write it.
-fn writable(format: InputFormat) -> Option<OutputFormat> {
-    match format {
-        InputFormat::Jpeg => Some(OutputFormat::Jpeg),
-        InputFormat::Png => Some(OutputFormat::Png),
-        InputFormat::Gif => Some(OutputFormat::Gif),
-        InputFormat::Webp => Some(OutputFormat::Webp),
-        InputFormat::Bmp | InputFormat::Tiff | InputFormat::Ico => None,
+    match format::lookup(media.kind).map(|row| row.input) {
+        Some(format::Input::Decodes(f)) => Ok(f),
+        Some(format::Input::Refused(reason)) => Err(Error::UnsupportedMedia(reason.into())),
+        Some(format::Input::NotYet) | None => Err(Error::UnsupportedMedia(format!(
+            "{} ({}) is not a format pixform decodes",
+            media.mime, media.extension
+        ))),
     }
 }

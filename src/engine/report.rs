@@ -24,7 +24,7 @@
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use crate::codec::encode::OutputFormat;
+use crate::format::OutputFormat;
 use crate::plan::{Rect, Size};
 
 /// Which metadata blocks the output keeps.

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::codec::encode::OutputFormat;
+use crate::format::OutputFormat;
 use crate::spec::NamedTransforms;
 
 /// Per-request inputs besides the bytes and the transformation.

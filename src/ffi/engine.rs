@@ -10,7 +10,7 @@ use super::cast::{
 use super::output::{pxf_output, OutputHandle};
 use super::status::{pxf_status, FfiError, FfiResult};
 use crate::engine::{ChromaSubsampling, Config, Engine, PngCompression, Request};
-use crate::spec::{Mode, ParseOptions, Quality, Transform};
+use crate::spec::Quality;
 
 /// A transformation engine: its configuration and limits.
 ///
@@ -134,23 +134,6 @@ pub extern "C" fn pxf_engine_free(engine: *mut pxf_engine) {
     ffi_boundary! { free_arc(engine.cast_const()) }
 }
 
-/// The transformation parsed the way this engine is configured (strict or lenient).
-fn parse(engine: &Engine, text: &str) -> FfiResult<Transform> {
-    let mode = if engine.config().strict {
-        Mode::Strict
-    } else {
-        Mode::Lenient
-    };
-    crate::spec::parse(
-        text,
-        &ParseOptions {
-            mode,
-            ..ParseOptions::default()
-        },
-    )
-    .map_err(|e| FfiError::from(crate::Error::from(e)))
-}
-
 /// The shared body of the two transform calls.
 fn transform(
     engine: *const pxf_engine,
@@ -164,7 +147,9 @@ fn transform(
     let input = try_slice(input, input_len, "input")?;
     let text = try_str(transform, "transform")?;
     let out = try_out(output_out, "output_out")?;
-    let transform = parse(engine, text)?;
+    // The engine's own parse: the same identity for an empty transformation and the
+    // same length limit as a Rust caller gets.
+    let transform = engine.parse(text)?;
     let output = engine.transform(input, &transform, &request)?;
     out.write(to_boxed_mut_ptr::<pxf_output>(OutputHandle::new(output)?));
     Ok(())
@@ -253,16 +238,24 @@ pub extern "C" fn pxf_config_free(config: *mut pxf_config) {
 }
 
 /// Applies `set` to the config behind `config` (NULL is `PXF_INVALID_ARGUMENT`).
+/// Applies `set` to a copy, checks the copy with [`Config::validate`] (the one place value
+/// ranges are checked), and only then stores it: a refused value leaves the config as it was.
 fn with_config(config: *mut pxf_config, set: impl FnOnce(&mut Config) -> FfiResult) -> FfiResult {
-    set(try_mut(config, "config")?)
+    let config = try_mut(config, "config")?;
+    let mut next = config.clone();
+    set(&mut next)?;
+    next.validate().map_err(|e| match e {
+        crate::Error::BadArgument(message) => FfiError::invalid(message),
+        other => FfiError::from(other),
+    })?;
+    *config = next;
+    Ok(())
 }
 
-fn nonzero<T: PartialEq + Default + Copy>(value: T, what: &str) -> FfiResult<T> {
-    if value == T::default() {
-        Err(FfiError::invalid(format!("{what} must be above 0")))
-    } else {
-        Ok(value)
-    }
+/// A C integer narrowed to the config's field type; a value that does not fit becomes the
+/// type's maximum, which [`Config::validate`] then refuses with the field's range.
+fn narrow(value: u32) -> u8 {
+    u8::try_from(value).unwrap_or(u8::MAX)
 }
 
 /// Sets the largest input accepted, in bytes (default 40 MiB; must be above 0).
@@ -272,7 +265,7 @@ fn nonzero<T: PartialEq + Default + Copy>(value: T, what: &str) -> FfiResult<T> 
 pub extern "C" fn pxf_config_set_max_input_bytes(config: *mut pxf_config, max: u64) -> pxf_status {
     ffi_boundary! {
         with_config(config, |c| {
-            c.limits.max_input_bytes = nonzero(max, "max_input_bytes")?;
+            c.limits.max_input_bytes = max;
             Ok(())
         })
     }
@@ -286,7 +279,6 @@ pub extern "C" fn pxf_config_set_max_input_bytes(config: *mut pxf_config, max: u
 pub extern "C" fn pxf_config_set_max_pixels(config: *mut pxf_config, max: u64) -> pxf_status {
     ffi_boundary! {
         with_config(config, |c| {
-            let max = nonzero(max, "max_pixels")?;
             c.limits.max_input_pixels = max;
             c.limits.max_output_pixels = max;
             Ok(())
@@ -301,7 +293,7 @@ pub extern "C" fn pxf_config_set_max_pixels(config: *mut pxf_config, max: u64) -
 pub extern "C" fn pxf_config_set_max_dimension(config: *mut pxf_config, max: u32) -> pxf_status {
     ffi_boundary! {
         with_config(config, |c| {
-            c.limits.max_dimension = nonzero(max, "max_dimension")?;
+            c.limits.max_dimension = max;
             Ok(())
         })
     }
@@ -314,7 +306,7 @@ pub extern "C" fn pxf_config_set_max_dimension(config: *mut pxf_config, max: u32
 pub extern "C" fn pxf_config_set_max_frames(config: *mut pxf_config, max: u32) -> pxf_status {
     ffi_boundary! {
         with_config(config, |c| {
-            c.limits.max_frames = nonzero(max, "max_frames")?;
+            c.limits.max_frames = max;
             Ok(())
         })
     }
@@ -439,10 +431,7 @@ pub extern "C" fn pxf_config_set_png_compression(
 pub extern "C" fn pxf_config_set_webp_method(config: *mut pxf_config, method: u32) -> pxf_status {
     ffi_boundary! {
         with_config(config, |c| {
-            c.webp_method = u8::try_from(method)
-                .ok()
-                .filter(|m| *m <= 6)
-                .ok_or_else(|| FfiError::invalid(format!("webp_method {method} is not in 0–6")))?;
+            c.webp_method = narrow(method);
             Ok(())
         })
     }
@@ -455,10 +444,7 @@ pub extern "C" fn pxf_config_set_webp_method(config: *mut pxf_config, method: u3
 pub extern "C" fn pxf_config_set_avif_speed(config: *mut pxf_config, speed: u32) -> pxf_status {
     ffi_boundary! {
         with_config(config, |c| {
-            c.avif_speed = u8::try_from(speed)
-                .ok()
-                .filter(|s| (1..=10).contains(s))
-                .ok_or_else(|| FfiError::invalid(format!("avif_speed {speed} is not in 1–10")))?;
+            c.avif_speed = narrow(speed);
             Ok(())
         })
     }
@@ -569,213 +555,4 @@ pub extern "C" fn pxf_request_set_deadline_ms(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ffi::status::last_error_message;
-    use std::ptr::{null, null_mut};
-
-    fn engine() -> *mut pxf_engine {
-        let mut e = null_mut();
-        assert_eq!(pxf_engine_new(&mut e), pxf_status::PXF_OK);
-        assert!(!e.is_null());
-        e
-    }
-
-    #[test]
-    fn engine_is_send_and_sync() {
-        fn check<T: Send + Sync>() {}
-        check::<Engine>();
-    }
-
-    #[test]
-    fn null_arguments() {
-        assert_eq!(pxf_engine_new(null_mut()), pxf_status::PXF_INVALID_ARGUMENT);
-        assert_eq!(last_error_message(), "engine_out is NULL");
-        let mut e = null_mut();
-        assert_eq!(
-            pxf_engine_new_with_config(null(), &mut e),
-            pxf_status::PXF_INVALID_ARGUMENT
-        );
-        assert!(e.is_null());
-        let engine = engine();
-        let sentinel = std::ptr::dangling_mut::<pxf_output>();
-        let mut out = sentinel;
-        let t = c"w-300".as_ptr();
-        let cases: [(pxf_status, &str); 4] = [
-            (
-                pxf_transform(null(), null(), 0, t, null(), &mut out),
-                "engine is NULL",
-            ),
-            (
-                pxf_transform(engine, null(), 5, t, null(), &mut out),
-                "input is NULL but input_len is 5",
-            ),
-            (
-                pxf_transform(engine, b"x".as_ptr(), 1, null(), null(), &mut out),
-                "transform is NULL",
-            ),
-            (
-                pxf_transform(engine, b"x".as_ptr(), 1, t, null(), null_mut()),
-                "output_out is NULL",
-            ),
-        ];
-        for (status, message) in cases {
-            assert_eq!(status, pxf_status::PXF_INVALID_ARGUMENT, "{message}");
-        }
-        assert_eq!(last_error_message(), "output_out is NULL");
-        let bad = b"w-\xc3\0";
-        assert_eq!(
-            pxf_transform(
-                engine,
-                b"x".as_ptr(),
-                1,
-                bad.as_ptr().cast(),
-                null(),
-                &mut out
-            ),
-            pxf_status::PXF_INVALID_ARGUMENT
-        );
-        assert_eq!(
-            last_error_message(),
-            "transform is not valid UTF-8 (at byte 2)"
-        );
-        assert_eq!(
-            pxf_transform(engine, b"x".as_ptr(), 1, t, bad.as_ptr().cast(), &mut out),
-            pxf_status::PXF_INVALID_ARGUMENT
-        );
-        assert_eq!(
-            last_error_message(),
-            "accept is not valid UTF-8 (at byte 2)"
-        );
-        assert_eq!(out, sentinel, "out-pointer untouched on error");
-        pxf_engine_free(engine);
-        pxf_engine_free(null_mut());
-    }
-
-    #[test]
-    fn transform_matches_the_rust_api() {
-        // Holds with the stubs (both fail the same way) and with the real engine.
-        let bytes = std::fs::read("../shared/corpus/photos/storm-1920x1280.jpg").unwrap();
-        let engine = engine();
-        let mut out = null_mut();
-        let status = pxf_transform(
-            engine,
-            bytes.as_ptr(),
-            bytes.len(),
-            c"w-300".as_ptr(),
-            null(),
-            &mut out,
-        );
-        let rust = crate::spec::parse("w-300", &ParseOptions::default())
-            .map_err(crate::Error::from)
-            .and_then(|t| Engine::default().transform(&bytes, &t, &Request::default()));
-        match rust {
-            Ok(expected) => {
-                assert_eq!(status, pxf_status::PXF_OK);
-                let got = unsafe { &(*out.cast::<OutputHandle>()).output };
-                assert_eq!(got.bytes, expected.bytes);
-                assert_eq!((got.width, got.height), (300, 200));
-                super::super::output::pxf_output_free(out);
-            }
-            Err(e) => {
-                assert_eq!(status, super::super::status::status_of(&e));
-                assert_eq!(last_error_message(), e.to_string());
-                assert!(out.is_null());
-            }
-        }
-        pxf_engine_free(engine);
-    }
-
-    #[test]
-    fn config_setters() {
-        let mut c = null_mut();
-        assert_eq!(pxf_config_new(&mut c), pxf_status::PXF_OK);
-        let ok = pxf_status::PXF_OK;
-        let bad = pxf_status::PXF_INVALID_ARGUMENT;
-        assert_eq!(pxf_config_set_max_input_bytes(c, 10), ok);
-        assert_eq!(pxf_config_set_max_input_bytes(c, 0), bad);
-        assert_eq!(last_error_message(), "max_input_bytes must be above 0");
-        assert_eq!(pxf_config_set_max_pixels(c, 1_000), ok);
-        assert_eq!(pxf_config_set_max_dimension(c, 64), ok);
-        assert_eq!(pxf_config_set_max_frames(c, 2), ok);
-        assert_eq!(pxf_config_set_default_quality(c, 55), ok);
-        assert_eq!(pxf_config_set_default_quality(c, 0), bad);
-        assert_eq!(pxf_config_set_default_quality(c, 356), bad);
-        assert_eq!(pxf_config_set_auto_format(c, false), ok);
-        assert_eq!(pxf_config_set_auto_avif(c, true), ok);
-        assert_eq!(pxf_config_set_keep_metadata(c, true), ok);
-        assert_eq!(pxf_config_set_strict(c, false), ok);
-        assert_eq!(pxf_config_set_threads(c, 2), ok);
-        assert_eq!(pxf_config_set_jpeg_subsampling(c, 444), ok);
-        assert_eq!(pxf_config_set_jpeg_subsampling(c, 411), bad);
-        assert_eq!(pxf_config_set_png_compression(c, 3), ok);
-        assert_eq!(pxf_config_set_png_compression(c, 4), bad);
-        assert_eq!(pxf_config_set_webp_method(c, 6), ok);
-        assert_eq!(pxf_config_set_webp_method(c, 7), bad);
-        assert_eq!(pxf_config_set_avif_speed(c, 10), ok);
-        assert_eq!(pxf_config_set_avif_speed(c, 0), bad);
-        assert_eq!(pxf_config_set_strict(null_mut(), true), bad);
-        assert_eq!(last_error_message(), "config is NULL");
-        let config = unsafe { &*c.cast::<Config>() };
-        let l = &config.limits;
-        assert_eq!(
-            (
-                l.max_input_bytes,
-                l.max_input_pixels,
-                l.max_output_pixels,
-                l.max_dimension,
-                l.max_frames
-            ),
-            (10, 1_000, 1_000, 64, 2)
-        );
-        assert_eq!(config.default_quality.get(), 55);
-        assert!(!config.auto_format && config.auto_avif && config.keep_metadata && !config.strict);
-        assert_eq!(config.threads, 2);
-        assert_eq!(config.jpeg_subsampling, ChromaSubsampling::Yuv444);
-        assert_eq!(config.png_compression, PngCompression::High);
-        assert_eq!((config.webp_method, config.avif_speed), (6, 10));
-        let expected = config.clone();
-        let mut e = null_mut();
-        assert_eq!(pxf_engine_new_with_config(c, &mut e), ok);
-        pxf_config_free(c);
-        assert_eq!(unsafe { &*e.cast::<Engine>() }.config(), &expected);
-        pxf_engine_free(e);
-    }
-
-    #[test]
-    fn request_setters() {
-        let mut r = null_mut();
-        assert_eq!(pxf_request_new(&mut r), pxf_status::PXF_OK);
-        let ok = pxf_status::PXF_OK;
-        assert_eq!(pxf_request_set_accept(r, c"image/webp,*/*".as_ptr()), ok);
-        assert_eq!(pxf_request_set_width_hint(r, 640), ok);
-        assert_eq!(pxf_request_set_dpr_hint(r, 2.0), ok);
-        assert_eq!(
-            pxf_request_set_dpr_hint(r, f64::NAN),
-            pxf_status::PXF_INVALID_ARGUMENT
-        );
-        assert_eq!(pxf_request_set_save_data(r, true), ok);
-        assert_eq!(pxf_request_set_deadline_ms(r, 1500), ok);
-        let start = Instant::now();
-        let request = unsafe { &*r.cast::<RequestTemplate>() }.to_request(start);
-        assert_eq!(request.accept.as_deref(), Some("image/webp,*/*"));
-        assert_eq!(request.width_hint, Some(640));
-        assert_eq!(request.dpr_hint, Some(2.0));
-        assert!(request.save_data);
-        assert_eq!(request.deadline, Some(start + Duration::from_millis(1500)));
-        assert_eq!(pxf_request_set_accept(r, null()), ok);
-        assert_eq!(pxf_request_set_width_hint(r, 0), ok);
-        assert_eq!(pxf_request_set_deadline_ms(r, 0), ok);
-        let request = unsafe { &*r.cast::<RequestTemplate>() }.to_request(start);
-        assert_eq!(
-            (request.accept, request.width_hint, request.deadline),
-            (None, None, None)
-        );
-        assert_eq!(
-            pxf_request_set_save_data(null_mut(), true),
-            pxf_status::PXF_INVALID_ARGUMENT
-        );
-        pxf_request_free(r);
-        pxf_request_free(null_mut());
-    }
-}
+mod tests;

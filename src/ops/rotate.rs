@@ -38,15 +38,6 @@ fn normalise(degrees: f64) -> Result<f64> {
     Ok(if d >= 360.0 { 0.0 } else { d })
 }
 
-/// A right angle as a number of clockwise quarter turns, when `d` is one.
-fn quarter_turns(d: f64) -> Option<u8> {
-    [0.0, 90.0, 180.0, 270.0]
-        .iter()
-        .position(|q| *q == d)
-        // position < 4, fits u8.
-        .map(|i| i as u8)
-}
-
 /// The output size of [`rotate`] for a `width × height` frame.
 ///
 /// Multiples of 90° swap or keep the sides exactly. Any other angle gives the bounding box of
@@ -56,25 +47,10 @@ fn quarter_turns(d: f64) -> Option<u8> {
 /// # Errors
 /// [`Error::BadArgument`] for a non-finite angle or a side that overflows `u32`.
 pub fn rotated_size(width: u32, height: u32, degrees: f64) -> Result<(u32, u32)> {
-    let d = normalise(degrees)?;
-    match quarter_turns(d) {
-        Some(0 | 2) => Ok((width, height)),
-        Some(_) => Ok((height, width)),
-        None => {
-            let t = d.to_radians();
-            let (s, c) = (t.sin().abs(), t.cos().abs());
-            let (w, h) = (f64::from(width), f64::from(height));
-            let side = |v: f64| -> Result<u32> {
-                let v = (v - 1e-6).ceil().max(1.0);
-                if v > f64::from(u32::MAX) {
-                    return Err(Error::BadArgument(format!("rotated side {v} is too large")));
-                }
-                // 1 ≤ v ≤ u32::MAX and integral, so the cast is exact.
-                Ok(v as u32)
-            };
-            Ok((side(w * c + h * s)?, side(w * s + h * c)?))
-        }
-    }
+    let size = crate::plan::Size::new(width, height)
+        .ok_or_else(|| Error::BadArgument(format!("cannot rotate a {width}x{height} frame")))?;
+    let out = crate::plan::rotated_size(size, normalise(degrees)?)?;
+    Ok((out.width(), out.height()))
 }
 
 /// Rotates `src` clockwise by `p.degrees`.
@@ -93,7 +69,7 @@ pub fn rotated_size(width: u32, height: u32, degrees: f64) -> Result<(u32, u32)>
 /// layout changes (e.g. RGB on a transparent background).
 pub fn rotate(src: &Frame, p: &RotateParams) -> Result<Frame> {
     let d = normalise(p.degrees)?;
-    match quarter_turns(d) {
+    match crate::plan::quarter_turns(d) {
         Some(0) => Ok(src.clone()),
         Some(1) => rotate90(src),
         Some(2) => {

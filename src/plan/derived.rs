@@ -84,6 +84,19 @@ pub fn border_size(size: Size, width: u32) -> Result<Size, PlanError> {
     }
 }
 
+/// A clockwise right angle as quarter turns 0–3, when `degrees` is within 1e-9° of one
+/// (so `rt-90` after float arithmetic still is an exact pixel move); `None` for any other
+/// angle and for NaN or infinity. The size rule and the rotate op both decide with this.
+pub fn quarter_turns(degrees: f64) -> Option<u8> {
+    if !degrees.is_finite() {
+        return None;
+    }
+    let d = degrees.rem_euclid(360.0);
+    let quarter = (d / 90.0).round();
+    // `quarter` is 0..=4 here (4: just under 360°), so the cast is exact.
+    ((d - quarter * 90.0).abs() < 1e-9).then_some((quarter as u8) % 4)
+}
+
 /// The canvas after rotating by `degrees` clockwise: exact swaps for multiples of 90°,
 /// else the bounding box of the rotated picture (each side rounded up after a 1e-6
 /// tolerance, at least 1).
@@ -98,16 +111,10 @@ pub fn rotated_size(size: Size, degrees: f64) -> Result<Size, PlanError> {
             value: degrees,
         });
     }
-    let d = degrees.rem_euclid(360.0);
-    let quarter = (d / 90.0).round();
-    if (d - quarter * 90.0).abs() < 1e-9 {
-        // `quarter` is 0..=4 here.
-        return Ok(if quarter == 1.0 || quarter == 3.0 {
-            size.transposed()
-        } else {
-            size
-        });
+    if let Some(q) = quarter_turns(degrees) {
+        return Ok(if q % 2 == 1 { size.transposed() } else { size });
     }
+    let d = degrees.rem_euclid(360.0);
     let (sin, cos) = d.to_radians().sin_cos();
     let (w, h) = (f64::from(size.width), f64::from(size.height));
     let bw = w * cos.abs() + h * sin.abs();

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn size(w: u32, h: u32) -> Size {
@@ -89,4 +88,22 @@ fn shrink_factor_contract() {
     // ceil: 1001 / 8 = 125.1 → 126 ≥ 126.
     assert_eq!(shrink_factor(size(1001, 1001), size(126, 126)), 8);
     assert_eq!(shrink_factor(size(1001, 1001), size(127, 126)), 4);
+}
+
+#[test]
+fn quarter_turns_tolerate_float_noise_and_nothing_more() {
+    assert_eq!(quarter_turns(0.0), Some(0));
+    assert_eq!(quarter_turns(90.0), Some(1));
+    assert_eq!(quarter_turns(-90.0), Some(3));
+    assert_eq!(quarter_turns(450.0), Some(1));
+    assert_eq!(quarter_turns(360.0 - 1e-12), Some(0));
+    assert_eq!(quarter_turns(90.0 + 1e-12), Some(1));
+    assert_eq!(quarter_turns(90.001), None);
+    assert_eq!(quarter_turns(f64::NAN), None);
+    // The op and the plan size rule agree, right angles and others alike.
+    for d in [90.0 + 1e-12, 45.0, 30.0, 270.0, -40.0] {
+        let planned = rotated_size(size(400, 300), d).unwrap();
+        let op = crate::ops::rotated_size(400, 300, d).unwrap();
+        assert_eq!((planned.width(), planned.height()), op, "{d}");
+    }
 }

@@ -71,6 +71,8 @@ fn label(o: &Outcome) -> String {
 
 struct FileResult {
     name: String,
+    /// What sniff said of `decodable` (None: not recognised or sniff panicked).
+    decodable: Option<bool>,
     runs: Vec<(&'static str, Outcome)>,
     time: Duration,
 }
@@ -85,6 +87,7 @@ fn run_file(engine: &Engine, transforms: &[(&'static str, Transform)], path: &Pa
     let start = Instant::now();
     let mut runs = Vec::new();
     let sniffed = catch_unwind(AssertUnwindSafe(|| pixform::sniff::sniff(&bytes)));
+    let decodable = sniffed.as_ref().ok().and_then(|m| m.map(|m| m.decodable));
     runs.push((
         "sniff",
         match sniffed {
@@ -111,6 +114,7 @@ fn run_file(engine: &Engine, transforms: &[(&'static str, Transform)], path: &Pa
     }
     FileResult {
         name,
+        decodable,
         runs,
         time: start.elapsed(),
     }
@@ -154,6 +158,35 @@ fn every_odd_file_transforms_or_fails_typed() {
     });
     let results = results.into_inner().unwrap();
     assert_eq!(results.len(), files.len());
+
+    // Sniff's `decodable` and the engine read one table: a kind sniff calls decodable is
+    // never refused as unsupported media, and one it does not is always refused so.
+    let disagree: Vec<String> = results
+        .iter()
+        .flat_map(|r| r.runs.iter().skip(1).map(move |(what, o)| (r, what, o)))
+        .filter(|(r, _, o)| {
+            let unsupported =
+                matches!(o, Outcome::Err(e) if e.category() == Category::UnsupportedMedia);
+            match r.decodable {
+                Some(true) => unsupported,
+                Some(false) | None => !unsupported,
+            }
+        })
+        .map(|(r, what, o)| {
+            format!(
+                "{} [{what}] decodable={:?}: {}",
+                r.name,
+                r.decodable,
+                label(o)
+            )
+        })
+        .collect();
+    assert!(
+        disagree.is_empty(),
+        "sniff's decodable and the engine disagree on {} run(s):\n{}",
+        disagree.len(),
+        disagree.join("\n")
+    );
 
     let mut counts: BTreeMap<(&str, String), usize> = BTreeMap::new();
     let mut panics = Vec::new();

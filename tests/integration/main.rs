@@ -6,6 +6,7 @@ mod corpus;
 mod encode;
 mod engine;
 mod ffi;
+mod house;
 mod odd;
 mod ops;
 mod plan;
