@@ -129,6 +129,19 @@ pub fn encode(frame: &Frame, opts: &EncodeOptions) -> Result<Vec<u8>> {
     }
 }
 
+/// The frame as 8-bit RGB or RGBA (borrowed when it already is): what the WebP and AVIF
+/// encoders take. Grey and 16-bit frames are widened or narrowed once here.
+fn rgb8_or_rgba8(frame: &Frame) -> std::borrow::Cow<'_, Frame> {
+    match frame.layout() {
+        PixelLayout::Rgb8 | PixelLayout::Rgba8 => std::borrow::Cow::Borrowed(frame),
+        other => std::borrow::Cow::Owned(frame.to_layout(if other.has_alpha() {
+            PixelLayout::Rgba8
+        } else {
+            PixelLayout::Rgb8
+        })),
+    }
+}
+
 fn encode_error(format: &'static str, reason: impl Into<String>) -> Error {
     Error::Encode {
         format,

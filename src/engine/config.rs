@@ -154,7 +154,8 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_named() {
-        let cases: [(fn(&mut Config), &str); 6] = [
+        type Case = (fn(&mut Config), &'static str);
+        let cases: [Case; 6] = [
             (
                 |c| c.limits.max_input_bytes = 0,
                 "max_input_bytes must be above 0",
@@ -179,9 +180,11 @@ mod tests {
                 "{message}"
             );
         }
-        let mut edge = Config::default();
-        edge.webp_method = 6;
-        edge.avif_speed = 1;
+        let edge = Config {
+            webp_method: 6,
+            avif_speed: 1,
+            ..Config::default()
+        };
         assert!(edge.validate().is_ok());
     }
 }

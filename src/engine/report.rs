@@ -134,8 +134,20 @@ impl std::fmt::Display for OpReport {
 }
 
 impl PartialEq<&str> for OpReport {
+    /// Compares the printed form with `other` without allocating.
     fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
+        /// Consumes `rest` while the written text matches it.
+        struct Matches<'s> {
+            rest: &'s str,
+        }
+        impl std::fmt::Write for Matches<'_> {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                self.rest = self.rest.strip_prefix(s).ok_or(std::fmt::Error)?;
+                Ok(())
+            }
+        }
+        let mut m = Matches { rest: other };
+        std::fmt::write(&mut m, format_args!("{self}")).is_ok() && m.rest.is_empty()
     }
 }
 

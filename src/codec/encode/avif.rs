@@ -6,18 +6,7 @@ pub(super) fn encode(frame: &Frame, quality: u8, opts: &EncodeOptions) -> Result
     use image::{ExtendedColorType, ImageEncoder};
 
     const FORMAT: &str = "AVIF";
-    let converted;
-    let rgb = match frame.layout() {
-        PixelLayout::Rgb8 | PixelLayout::Rgba8 => frame,
-        other => {
-            converted = frame.to_layout(if other.has_alpha() {
-                PixelLayout::Rgba8
-            } else {
-                PixelLayout::Rgb8
-            });
-            &converted
-        }
-    };
+    let rgb = &*rgb8_or_rgba8(frame);
     let color = if rgb.layout() == PixelLayout::Rgba8 {
         ExtendedColorType::Rgba8
     } else {

@@ -15,18 +15,7 @@ pub(super) fn encode(frame: &Frame, quality: u8, opts: &EncodeOptions) -> Result
             format!("{w}x{h} exceeds WebP's maximum side of {WEBP_MAX_DIMENSION}"),
         ));
     }
-    let converted;
-    let rgb = match frame.layout() {
-        PixelLayout::Rgb8 | PixelLayout::Rgba8 => frame,
-        other => {
-            converted = frame.to_layout(if other.has_alpha() {
-                PixelLayout::Rgba8
-            } else {
-                PixelLayout::Rgb8
-            });
-            &converted
-        }
-    };
+    let rgb = &*rgb8_or_rgba8(frame);
     if !opts.lossless && rgb.layout() == PixelLayout::Rgba8 && has_transparency(rgb.data()) {
         return lossy_with_alpha(rgb, quality, opts);
     }
