@@ -15,6 +15,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod codec;
+pub mod color;
 pub mod engine;
 mod error;
 #[cfg(feature = "ffi")]

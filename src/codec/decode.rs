@@ -68,10 +68,13 @@ pub struct DecodeOptions {
     /// the compressed data is read (every 64 KiB) and between bands of output rows, so a
     /// slow decode stops within a band's time of the deadline.
     pub deadline: Option<Instant>,
+    /// Convert a CMYK JPEG's rows through its embedded CMYK profile (else the naive
+    /// formula, as browsers do without colour management).
+    pub cmyk_profile: bool,
 }
 
 /// What the header says, read without decoding pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     /// The format.
     pub format: InputFormat,
@@ -87,6 +90,12 @@ pub struct Header {
     pub frame_count: Option<u32>,
     /// Progressive (JPEG only; false for the others).
     pub progressive: bool,
+    /// The embedded ICC profile (JPEG's APP2 chunks reassembled in sequence order), as
+    /// stored: not yet parsed. `None` when absent, inconsistent or above
+    /// `max_metadata_bytes`.
+    pub icc: Option<Vec<u8>>,
+    /// JPEG: the pixels are CMYK or YCCK (converted to RGB by the decoder).
+    pub cmyk: bool,
 }
 
 /// A decoded picture.
@@ -100,6 +109,9 @@ pub struct Decoded {
     pub orientation: u8,
     /// EXIF/ICC/XMP when asked for (`DecodeOptions::want_metadata`), else empty.
     pub metadata: Metadata,
+    /// The decoder already converted the pixels to sRGB through the embedded profile
+    /// (a CMYK JPEG with a CMYK profile, [`DecodeOptions::cmyk_profile`]).
+    pub profile_applied: bool,
 }
 
 /// Most scans a JPEG may have (a guard against progressive "scan bombs"; ordinary
@@ -216,6 +228,8 @@ pub fn read_header(bytes: &[u8], format: InputFormat, limits: &DecodeLimits) -> 
                 has_alpha: false,
                 frame_count: Some(1),
                 progressive: info.progressive(),
+                icc: info.icc_profile(limits).ok().flatten(),
+                cmyk: info.components == 4,
             })
         }
         _ => guarded(format, || {
@@ -257,6 +271,7 @@ pub fn decode(
                 scale_denom: d.scale_denom,
                 orientation: d.orientation,
                 metadata: d.metadata,
+                profile_applied: d.profile_applied,
             })
         }),
         _ => guarded(format, || decode_image(bytes, format, opts, limits)),
@@ -295,6 +310,8 @@ pub struct DecodedRows<S> {
     pub orientation: u8,
     /// EXIF/ICC/XMP when asked for, else empty.
     pub metadata: Metadata,
+    /// The rows were converted to sRGB through the embedded CMYK profile.
+    pub profile_applied: bool,
 }
 
 /// [`decode`] for JPEG, delivering rows to a sink instead of one frame: `make_sink` gets
@@ -539,6 +556,10 @@ fn open_image<'a>(
         has_alpha: dec.color_type().has_alpha(),
         frame_count,
         progressive: false,
+        icc: check_metadata(dec.icc_profile().ok().flatten(), limits)
+            .ok()
+            .flatten(),
+        cmyk: false,
     };
     Ok((header, dec))
 }
@@ -583,6 +604,7 @@ fn decode_image(
         scale_denom: 1,
         orientation: header.orientation,
         metadata,
+        profile_applied: false,
     })
 }
 

@@ -84,6 +84,11 @@ pub struct Config {
     /// each request alone without being told; a request whose helper finds the pool busy
     /// does that work itself.
     pub threads: usize,
+    /// Convert pictures with an embedded ICC profile to sRGB (on, as browsers show them);
+    /// off takes every picture's numbers as sRGB, as pixform did before colour management.
+    /// CMYK JPEGs go through their CMYK profile either way (their RGB has to come from
+    /// somewhere).
+    pub color_management: bool,
 }
 
 impl Default for Config {
@@ -101,6 +106,7 @@ impl Default for Config {
             strict: true,
             save_data_quality: None,
             threads: 0,
+            color_management: true,
         }
     }
 }

@@ -70,6 +70,7 @@ pub(crate) fn load(config: &Config, job: &Load<'_>) -> Result<(Decoded, Option<S
                 scale_denom,
                 orientation: header.orientation,
                 metadata: Metadata::default(),
+                profile_applied: false,
             };
             return Ok((decoded, None));
         }
@@ -85,6 +86,7 @@ pub(crate) fn load(config: &Config, job: &Load<'_>) -> Result<(Decoded, Option<S
         min_size: min_size.map(|s| (s.width(), s.height())),
         want_metadata: job.want_metadata,
         deadline: job.deadline,
+        cmyk_profile: true,
     };
     let limits = decode_limits(config);
     let denom = u32::from(match (stored, min_size) {
@@ -114,6 +116,7 @@ pub(crate) fn load(config: &Config, job: &Load<'_>) -> Result<(Decoded, Option<S
         scale_denom: rows.scale_denom,
         orientation: rows.orientation,
         metadata: rows.metadata,
+        profile_applied: rows.profile_applied,
     };
     let fed = if swaps { shrunk.transposed() } else { shrunk };
     Ok((decoded, Some(fed)))

@@ -22,6 +22,7 @@ use crate::plan::{self, Size};
 use crate::sniff::{self, MediaType};
 use crate::spec::{self, Mode, NamedTransforms, ParseOptions, SpecLimits, Step, Transform};
 
+mod color;
 mod config;
 mod deliver;
 mod load;
@@ -216,6 +217,13 @@ impl Engine {
             },
         )?;
         check_deadline(request.deadline)?;
+        let mut decoded = decoded;
+        let colour = color::plan(&self.config, &header, &decoded, keep);
+        if decoded.profile_applied {
+            // The pixels are sRGB now: the CMYK profile must not travel with them.
+            decoded.metadata.icc = None;
+        }
+        runner.color = colour.pending;
 
         let frame = ops::orient_owned(
             decoded.frame,
@@ -241,6 +249,10 @@ impl Engine {
         });
         let frame = runner.run(frame, first, rest)?;
         report.steps = std::mem::take(&mut runner.steps);
+        report.color = colour.report;
+        if let Some(why) = runner.color_failed.take() {
+            report.color.action = crate::color::ColorAction::Ignored(why);
+        }
 
         deliver::deliver(
             &self.config,

@@ -18,6 +18,7 @@
 //! | `metadata` | `"none"`, `"icc"` or `"all"` |
 //! | `save_data` | whether `Save-Data` lowered the quality |
 //! | `ignored` | keys dropped by lenient parsing, in order |
+//! | `color` | `{"profile": name or null, "action": "untagged" \| "srgb" \| "converted" \| "kept" \| "ignored", "note": why ignored, else null}` |
 //!
 //! Keys appear in this order; sizes are always `[width, height]` arrays.
 
@@ -242,6 +243,8 @@ pub struct Report {
     pub save_data: bool,
     /// Keys lenient parsing kept and the engine ignored, in order of appearance.
     pub ignored: Vec<String>,
+    /// The embedded colour profile and what was done with it.
+    pub color: crate::color::ColorReport,
 }
 
 impl Report {
@@ -258,6 +261,7 @@ impl Report {
             metadata: KeptMetadata::None,
             save_data: false,
             ignored: Vec::new(),
+            color: crate::color::ColorReport::default(),
         }
     }
 
@@ -286,7 +290,8 @@ impl Report {
         m.serialize_entry("quality", &self.quality)?;
         m.serialize_entry("metadata", &self.metadata)?;
         m.serialize_entry("save_data", &self.save_data)?;
-        m.serialize_entry("ignored", &self.ignored)
+        m.serialize_entry("ignored", &self.ignored)?;
+        m.serialize_entry("color", &self.color)
     }
 }
 
@@ -408,7 +413,8 @@ mod tests {
                 r#"{"input":[300,300],"resize":null,"crop":null,"#,
                 r#""pad":{"canvas":[400,300],"position":[50,0]},"ops":[],"output":[400,300]}],"#,
                 r#""format_reason":"say \"hi\"\\\n\u0001","quality":80,"metadata":"none","#,
-                r#""save_data":false,"ignored":["rndm_trnsf"]}"#
+                r#""save_data":false,"ignored":["rndm_trnsf"],"#,
+                r#""color":{"profile":null,"action":"untagged","note":null}}"#
             )
         );
     }

@@ -26,6 +26,11 @@ pub(crate) struct Runner<'a> {
     pub flatten_onto: Option<[u8; 4]>,
     /// What each step did.
     pub steps: Vec<StepReport>,
+    /// The conversion to sRGB still to run ([`super::color`]): deferred past the first
+    /// step's downscale or crop, so it runs on the fewest pixels.
+    pub color: Option<crate::color::ToSrgb>,
+    /// Why the conversion failed, when it did (the picture then goes on unconverted).
+    pub color_failed: Option<String>,
 }
 
 /// A first step planned before decoding (shrink on load), and what the decoder did with it.
@@ -48,6 +53,22 @@ impl<'a> Runner<'a> {
             keys: EncodingKeys::default(),
             flatten_onto: None,
             steps: Vec::new(),
+            color: None,
+            color_failed: None,
+        }
+    }
+
+    /// Runs the pending colour conversion, if any, now.
+    fn settle_color(&mut self, frame: Frame) -> Frame {
+        let Some(t) = self.color.take() else {
+            return frame;
+        };
+        match t.apply(&frame) {
+            Ok(converted) => converted,
+            Err(why) => {
+                self.color_failed = Some(why);
+                frame
+            }
         }
     }
 
@@ -78,7 +99,9 @@ impl<'a> Runner<'a> {
             };
             frame = self.lowered(frame, first.params, planned, false)?;
         }
-        self.steps_in(frame, rest)
+        let frame = self.steps_in(frame, rest)?;
+        // No step ran (or none left it pending): convert the result.
+        Ok(self.settle_color(frame))
     }
 
     fn steps_in(&mut self, mut frame: Frame, steps: &[Step]) -> Result<Frame> {
@@ -109,7 +132,8 @@ impl<'a> Runner<'a> {
     fn step(&mut self, frame: Frame, p: &StepParams) -> Result<Frame> {
         self.keys.absorb(p);
         let (frame, trimmed) = match lower::trim(p) {
-            Some(t) => (ops::trim(&frame, &t)?, true),
+            // Trim compares colours: in sRGB, like everything after it.
+            Some(t) => (ops::trim(&self.settle_color(frame), &t)?, true),
             None => (frame, false),
         };
         let current = frame_size(&frame);
@@ -142,12 +166,17 @@ impl<'a> Runner<'a> {
         }
         let mut frame = frame;
         for op in &ops {
+            if self.color.is_some() && !shrinks(op, &frame) {
+                frame = self.settle_color(frame);
+            }
             let ran;
             (frame, ran) = run_op(frame, op)?;
             if let (true, Some(r)) = (ran, op.report()) {
                 report.ops.push(r);
             }
         }
+        // The first step's geometry has run: the frame is as small as it gets here.
+        let frame = self.settle_color(frame);
         report.output = frame_size(&frame);
         self.steps.push(report);
         Ok(frame)
@@ -198,6 +227,17 @@ pub(crate) fn run_op(frame: Frame, op: &Op) -> Result<(Frame, bool)> {
         }
     };
     Ok((out, true))
+}
+
+/// Whether `op` only moves pixels and leaves no more of them than `frame` has: a colour
+/// conversion may wait until after it (a per-pixel transform commutes with a crop, and
+/// with a resize to its rounding).
+fn shrinks(op: &Op, frame: &Frame) -> bool {
+    match op {
+        Op::Resample(Resample::Keep | Resample::Window(_)) => true,
+        Op::Resample(Resample::Resize { size, .. }) => size.pixels() <= frame_size(frame).pixels(),
+        _ => false,
+    }
 }
 
 /// The frame's size. Frames never have a zero side (`Frame`'s guarantee).

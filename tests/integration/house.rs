@@ -176,6 +176,7 @@ fn the_report_has_one_json_schema() {
         "metadata",
         "save_data",
         "ignored",
+        "color",
     ];
     expected.sort_unstable();
     assert_eq!(keys, expected);

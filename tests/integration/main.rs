@@ -2,6 +2,7 @@
 
 mod bombs;
 mod codec;
+mod color;
 mod corpus;
 mod encode;
 mod engine;

@@ -21,6 +21,8 @@ pub(super) struct Info<'a> {
     pub xmp: Option<&'a [u8]>,
     pub icc: Vec<IccChunk<'a>>,
     pub scans: u32,
+    /// Components in the frame (1 grey, 3 colour, 4 CMYK/YCCK).
+    pub components: u8,
 }
 
 impl Info<'_> {
@@ -145,6 +147,7 @@ pub(super) fn walk(b: &[u8], full: bool) -> Result<Info<'_>> {
                 info.precision = seg.first().copied().unwrap_or(0);
                 info.height = be16(seg, 1).map(u32::from).unwrap_or(0);
                 info.width = be16(seg, 3).map(u32::from).unwrap_or(0);
+                info.components = seg.get(5).copied().unwrap_or(0);
             }
             0xE1 if complete => {
                 if let Some(rest) = seg.strip_prefix(b"Exif\0") {
@@ -290,6 +293,18 @@ pub(super) fn decode<S: RowSink>(
     let denom = jpeg_shrink_denom(w, h, opts.min_size);
     let (ow, oh) = (w.div_ceil(u32::from(denom)), h.div_ceil(u32::from(denom)));
     let inverted = info.adobe.is_some();
+    // A CMYK profile converts the rows as they leave libjpeg; an unusable one falls back
+    // to the naive formula (the engine reports why from the header's copy).
+    let profile = if opts.cmyk_profile && info.components == 4 {
+        info.icc_profile(limits)
+            .ok()
+            .flatten()
+            .and_then(|icc| crate::color::Profile::parse(&icc).ok())
+            .and_then(|p| crate::color::CmykToSrgb::new(&p).ok())
+    } else {
+        None
+    };
+    let profile_applied = profile.is_some();
 
     let eof = Cell::new(false);
     let run = || -> Result<(S, bool)> {
@@ -348,7 +363,10 @@ pub(super) fn decode<S: RowSink>(
                     .get_mut(..rows * ow as usize * 4)
                     .unwrap_or_default();
                 s.read_scanlines_into(src).map_err(io_err)?;
-                cmyk_to_rgb(src, dst, inverted);
+                match &profile {
+                    Some(t) => t.rows(src, dst, inverted).map_err(|e| undecodable(f, e))?,
+                    None => cmyk_to_rgb(src, dst, inverted),
+                }
             } else {
                 s.read_scanlines_into(dst).map_err(io_err)?;
             }
@@ -374,5 +392,6 @@ pub(super) fn decode<S: RowSink>(
         scale_denom: denom,
         orientation,
         metadata,
+        profile_applied,
     })
 }
