@@ -84,6 +84,8 @@ pub enum Limit {
     MetadataBytes,
     /// Length of a transformation string in bytes.
     TransformLength,
+    /// Elements of a vector picture once every `<use>` is expanded.
+    VectorElements,
 }
 
 impl std::fmt::Display for Limit {
@@ -98,6 +100,7 @@ impl std::fmt::Display for Limit {
             Limit::DecodedBytes => "decoded pixel memory (bytes)",
             Limit::MetadataBytes => "metadata size (bytes)",
             Limit::TransformLength => "transformation length (bytes)",
+            Limit::VectorElements => "vector elements (after <use> expansion)",
         })
     }
 }

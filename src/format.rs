@@ -24,6 +24,8 @@ pub enum InputFormat {
     Tiff,
     /// ICO (the largest entry).
     Ico,
+    /// SVG and SVGZ, rasterised by resvg in a sandbox.
+    Svg,
 }
 
 impl InputFormat {
@@ -37,6 +39,7 @@ impl InputFormat {
             InputFormat::Bmp => "bmp",
             InputFormat::Tiff => "tiff",
             InputFormat::Ico => "ico",
+            InputFormat::Svg => "svg",
         }
     }
 
@@ -50,6 +53,7 @@ impl InputFormat {
             InputFormat::Bmp => "image/bmp",
             InputFormat::Tiff => "image/tiff",
             InputFormat::Ico => "image/x-icon",
+            InputFormat::Svg => "image/svg+xml",
         }
     }
 }
@@ -139,9 +143,7 @@ const fn row(
     }
 }
 
-use Input::{Decodes, NotYet, Refused};
-
-const SVG: &str = "SVG input is not rasterised by this build (untrusted SVG stays out)";
+use Input::{Decodes, NotYet};
 
 /// Every image kind sniff knows, in sniff's order. MIME type and extension are the kind's
 /// own ([`Kind::mime`], [`Kind::extension`]).
@@ -193,8 +195,10 @@ pub const TABLE: &[Row] = &[
     row(Kind::Ico, Decodes(InputFormat::Ico), None, true, false),
     // `image`'s ICO decoder ignores the resource-type field, so it reads cursors.
     row(Kind::Cur, Decodes(InputFormat::Ico), None, true, false),
-    row(Kind::Svg, Refused(SVG), None, true, false),
-    row(Kind::Svgz, Refused(SVG), None, true, false),
+    // Rasterised; "keep the format" writes PNG (negotiate's choice for a picture without
+    // an output format of its own).
+    row(Kind::Svg, Decodes(InputFormat::Svg), None, true, false),
+    row(Kind::Svgz, Decodes(InputFormat::Svg), None, true, false),
     row(Kind::Psd, NotYet, None, true, false),
     row(Kind::Qoi, NotYet, None, true, false),
     row(Kind::Pnm, NotYet, None, true, false),

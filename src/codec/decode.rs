@@ -68,6 +68,9 @@ pub struct DecodeOptions {
     /// the compressed data is read (every 64 KiB) and between bands of output rows, so a
     /// slow decode stops within a band's time of the deadline.
     pub deadline: Option<Instant>,
+    /// Vector input (SVG): render at exactly this size (stored orientation) when it is
+    /// within the limits, else at the document's own size. Ignored by raster formats.
+    pub render_size: Option<(u32, u32)>,
     /// Convert a CMYK JPEG's rows through its embedded CMYK profile (else the naive
     /// formula, as browsers do without colour management).
     pub cmyk_profile: bool,
@@ -232,6 +235,7 @@ pub fn read_header(bytes: &[u8], format: InputFormat, limits: &DecodeLimits) -> 
                 cmyk: info.components == 4,
             })
         }
+        InputFormat::Svg => guarded(format, || svg::read_header(bytes, limits)),
         _ => guarded(format, || {
             let (header, _) = open_image(bytes, format, limits, None)?;
             Ok(header)
@@ -274,6 +278,7 @@ pub fn decode(
                 profile_applied: d.profile_applied,
             })
         }),
+        InputFormat::Svg => guarded(format, || svg::decode(bytes, opts, limits)),
         _ => guarded(format, || decode_image(bytes, format, opts, limits)),
     };
     match result {
@@ -442,6 +447,8 @@ fn guarded<T>(format: InputFormat, f: impl FnOnce() -> Result<T>) -> Result<T> {
 // ---------------------------------------------------------------------------------------
 
 mod jpeg;
+mod svg;
+pub use svg::{MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_NODES, MAX_SVG_WEIGHT};
 
 // ---------------------------------------------------------------------------------------
 // Formats decoded through `image`
@@ -520,7 +527,9 @@ fn open_image<'a>(
         InputFormat::Bmp => Box::new(BmpDecoder::new(cur).map_err(err)?),
         InputFormat::Tiff => Box::new(TiffDecoder::new(cur).map_err(err)?),
         InputFormat::Ico => Box::new(IcoDecoder::new(cur).map_err(err)?),
-        InputFormat::Jpeg => return Err(undecodable(format, "JPEG is not decoded by image")),
+        InputFormat::Jpeg | InputFormat::Svg => {
+            return Err(undecodable(format, "not decoded by image"))
+        }
     };
     let (width, height) = dec.dimensions();
     check_size(format, width, height, limits)?;

@@ -87,6 +87,11 @@ pub(crate) fn load(config: &Config, job: &Load<'_>) -> Result<(Decoded, Option<S
         want_metadata: job.want_metadata,
         deadline: job.deadline,
         cmyk_profile: true,
+        // A vector picture is drawn at the size the first step resizes it to.
+        render_size: match (format, job.first) {
+            (InputFormat::Svg, Some(g)) => Some((g.scaled().width(), g.scaled().height())),
+            _ => None,
+        },
     };
     let limits = decode_limits(config);
     let denom = u32::from(match (stored, min_size) {

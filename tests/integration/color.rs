@@ -192,8 +192,14 @@ fn srgb_adobe_rgb_and_display_p3_give_the_same_srgb() {
             let (w, h, got) = rgb_of(&out.bytes);
             assert_eq!((w, h), (W, H));
             let (mean, max) = delta_stats(&got, &want);
+            // PNG stores the numbers exactly: every pixel within ΔE2000 2. JPEG q95 adds
+            // its own, different error to each stored version: within 1 on average.
+            let ok = match format {
+                OutputFormat::Png => max <= 2.0,
+                _ => mean <= 1.0 && max <= 4.0,
+            };
             assert!(
-                max <= 2.0,
+                ok,
                 "{format:?} {:?}: mean {mean:.2} max {max:.2}",
                 color.profile
             );

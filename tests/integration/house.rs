@@ -45,13 +45,20 @@ fn bigtiff_and_cursors_decode_as_sniff_claims() {
         let decoded = image::load_from_memory(&out.bytes).unwrap();
         assert_eq!(decoded.width(), 16, "{path}");
     }
-    // A kind the table refuses is refused as unsupported media, with the table's reason.
-    let svg = b"<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>";
+    // A kind the table knows but does not decode is refused as unsupported media.
+    let qoi = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/odd/other/pillow--hopper.qoi"
+    ))
+    .unwrap();
     let e = engine
-        .transform_str(svg, "w-2", &Request::default())
+        .transform_str(&qoi, "w-2", &Request::default())
         .unwrap_err();
     assert_eq!(e.category(), Category::UnsupportedMedia);
-    assert!(e.to_string().contains("SVG"), "{e}");
+    assert!(
+        e.to_string().contains("not a format pixform decodes"),
+        "{e}"
+    );
 }
 
 #[test]

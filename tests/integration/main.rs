@@ -13,6 +13,7 @@ mod ops;
 mod plan;
 mod sniff;
 mod spec;
+mod svg;
 
 /// PSNR in dB of two equally long 8-bit sample buffers (infinite when identical).
 pub(crate) fn psnr(a: &[u8], b: &[u8]) -> f64 {

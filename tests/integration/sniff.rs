@@ -662,7 +662,7 @@ fn json_of_sniffed_media() {
     let svgz = sniff(&gz(SVG)).expect("svgz");
     assert_eq!(
         svgz.to_json(),
-        r#"{"mime":"image/svg+xml","extension":"svgz","family":"vector","animated":null,"decodable":false}"#
+        r#"{"mime":"image/svg+xml","extension":"svgz","family":"vector","animated":null,"decodable":true}"#
     );
 }
 
