@@ -1039,5 +1039,5 @@ fn media_type_of_kind() {
         ("image/tiff", "tiff", Family::Image, true)
     );
     assert!(!MediaType::of(Kind::Avif).decodable);
-    assert!(!MediaType::of(Kind::Svg).decodable);
+    assert!(MediaType::of(Kind::Svg).decodable);
 }
