@@ -269,7 +269,8 @@ mod tests {
         }
         assert_eq!(decoder(Kind::BigTiff), Some(InputFormat::Tiff));
         assert_eq!(decoder(Kind::Cur), Some(InputFormat::Ico));
-        assert_eq!(decoder(Kind::Svg), None);
+        assert_eq!(decoder(Kind::Svg), Some(InputFormat::Svg));
+        assert_eq!(decoder(Kind::Svgz), Some(InputFormat::Svg));
         assert_eq!(decoder(Kind::Mp4), None);
         assert!(!Kind::Mp4.is_decodable());
         assert_eq!(output(Kind::Apng), Some(OutputFormat::Png));

@@ -1327,7 +1327,12 @@ mod tests {
         let svg = MediaType::of(Kind::Svg);
         assert_eq!(
             svg.to_json(),
-            r#"{"mime":"image/svg+xml","extension":"svg","family":"vector","animated":null,"decodable":false}"#
+            r#"{"mime":"image/svg+xml","extension":"svg","family":"vector","animated":null,"decodable":true}"#
+        );
+        let mp4 = MediaType::of(Kind::Mp4);
+        assert_eq!(
+            mp4.to_json(),
+            r#"{"mime":"video/mp4","extension":"mp4","family":"video","animated":null,"decodable":false}"#
         );
     }
 
