@@ -26,6 +26,8 @@ pub enum InputFormat {
     Ico,
     /// SVG and SVGZ, rasterised by resvg in a sandbox.
     Svg,
+    /// AVIF (still; AV1 by rav1d, 8–12 bit, alpha, grids, irot/imir/clap).
+    Avif,
 }
 
 impl InputFormat {
@@ -40,6 +42,7 @@ impl InputFormat {
             InputFormat::Tiff => "tiff",
             InputFormat::Ico => "ico",
             InputFormat::Svg => "svg",
+            InputFormat::Avif => "avif",
         }
     }
 
@@ -54,6 +57,7 @@ impl InputFormat {
             InputFormat::Tiff => "image/tiff",
             InputFormat::Ico => "image/x-icon",
             InputFormat::Svg => "image/svg+xml",
+            InputFormat::Avif => "image/avif",
         }
     }
 }
@@ -184,7 +188,13 @@ pub const TABLE: &[Row] = &[
         true,
         true,
     ),
-    row(Kind::Avif, NotYet, Some(OutputFormat::Avif), true, true),
+    row(
+        Kind::Avif,
+        Decodes(InputFormat::Avif),
+        Some(OutputFormat::Avif),
+        true,
+        true,
+    ),
     row(Kind::Heic, NotYet, None, true, true),
     row(Kind::Heif, NotYet, None, true, true),
     row(Kind::Jxl, NotYet, None, true, true),

@@ -236,6 +236,7 @@ pub fn read_header(bytes: &[u8], format: InputFormat, limits: &DecodeLimits) -> 
             })
         }
         InputFormat::Svg => guarded(format, || svg::read_header(bytes, limits)),
+        InputFormat::Avif => guarded(format, || avif::read_header(bytes, limits)),
         _ => guarded(format, || {
             let (header, _) = open_image(bytes, format, limits, None)?;
             Ok(header)
@@ -279,6 +280,7 @@ pub fn decode(
             })
         }),
         InputFormat::Svg => guarded(format, || svg::decode(bytes, opts, limits)),
+        InputFormat::Avif => guarded(format, || avif::decode(bytes, opts, limits)),
         _ => guarded(format, || decode_image(bytes, format, opts, limits)),
     };
     match result {
@@ -446,8 +448,12 @@ fn guarded<T>(format: InputFormat, f: impl FnOnce() -> Result<T>) -> Result<T> {
 // JPEG
 // ---------------------------------------------------------------------------------------
 
+mod av1;
+mod avif;
+mod heif;
 mod jpeg;
 mod svg;
+mod yuv;
 pub use svg::{MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_NODES, MAX_SVG_WEIGHT};
 
 // ---------------------------------------------------------------------------------------
@@ -527,7 +533,7 @@ fn open_image<'a>(
         InputFormat::Bmp => Box::new(BmpDecoder::new(cur).map_err(err)?),
         InputFormat::Tiff => Box::new(TiffDecoder::new(cur).map_err(err)?),
         InputFormat::Ico => Box::new(IcoDecoder::new(cur).map_err(err)?),
-        InputFormat::Jpeg | InputFormat::Svg => {
+        InputFormat::Jpeg | InputFormat::Svg | InputFormat::Avif => {
             return Err(undecodable(format, "not decoded by image"))
         }
     };

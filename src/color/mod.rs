@@ -23,6 +23,9 @@ use serde::{Serialize, Serializer};
 
 use crate::frame::{Frame, PixelLayout};
 
+mod cicp;
+pub use cicp::Cicp;
+
 /// Longest profile name kept for the report.
 const MAX_NAME: usize = 120;
 

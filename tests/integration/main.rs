@@ -1,5 +1,6 @@
 //! One integration-test binary, one module per area.
 
+mod avif;
 mod bombs;
 mod codec;
 mod color;

@@ -1038,6 +1038,7 @@ fn media_type_of_kind() {
         (m.mime, m.extension, m.family, m.decodable),
         ("image/tiff", "tiff", Family::Image, true)
     );
-    assert!(!MediaType::of(Kind::Avif).decodable);
+    assert!(MediaType::of(Kind::Avif).decodable);
+    assert!(!MediaType::of(Kind::Heic).decodable);
     assert!(MediaType::of(Kind::Svg).decodable);
 }
