@@ -28,6 +28,8 @@ pub enum InputFormat {
     Svg,
     /// AVIF (still; AV1 by rav1d, 8–12 bit, alpha, grids, irot/imir/clap).
     Avif,
+    /// JPEG XL (jxl-oxide; the first frame of an animation).
+    Jxl,
 }
 
 impl InputFormat {
@@ -43,6 +45,7 @@ impl InputFormat {
             InputFormat::Ico => "ico",
             InputFormat::Svg => "svg",
             InputFormat::Avif => "avif",
+            InputFormat::Jxl => "jxl",
         }
     }
 
@@ -58,6 +61,7 @@ impl InputFormat {
             InputFormat::Ico => "image/x-icon",
             InputFormat::Svg => "image/svg+xml",
             InputFormat::Avif => "image/avif",
+            InputFormat::Jxl => "image/jxl",
         }
     }
 }
@@ -197,7 +201,7 @@ pub const TABLE: &[Row] = &[
     ),
     row(Kind::Heic, NotYet, None, true, true),
     row(Kind::Heif, NotYet, None, true, true),
-    row(Kind::Jxl, NotYet, None, true, true),
+    row(Kind::Jxl, Decodes(InputFormat::Jxl), None, true, true),
     row(Kind::Bmp, Decodes(InputFormat::Bmp), None, true, false),
     row(Kind::Tiff, Decodes(InputFormat::Tiff), None, true, false),
     // The `tiff` crate reads 8-byte offsets too.

@@ -237,6 +237,7 @@ pub fn read_header(bytes: &[u8], format: InputFormat, limits: &DecodeLimits) -> 
         }
         InputFormat::Svg => guarded(format, || svg::read_header(bytes, limits)),
         InputFormat::Avif => guarded(format, || avif::read_header(bytes, limits)),
+        InputFormat::Jxl => guarded(format, || jxl::read_header(bytes, limits)),
         _ => guarded(format, || {
             let (header, _) = open_image(bytes, format, limits, None)?;
             Ok(header)
@@ -281,6 +282,7 @@ pub fn decode(
         }),
         InputFormat::Svg => guarded(format, || svg::decode(bytes, opts, limits)),
         InputFormat::Avif => guarded(format, || avif::decode(bytes, opts, limits)),
+        InputFormat::Jxl => guarded(format, || jxl::decode(bytes, opts, limits)),
         _ => guarded(format, || decode_image(bytes, format, opts, limits)),
     };
     match result {
@@ -452,6 +454,7 @@ mod av1;
 mod avif;
 mod heif;
 mod jpeg;
+mod jxl;
 mod svg;
 mod yuv;
 pub use svg::{MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_NODES, MAX_SVG_WEIGHT};
@@ -533,7 +536,7 @@ fn open_image<'a>(
         InputFormat::Bmp => Box::new(BmpDecoder::new(cur).map_err(err)?),
         InputFormat::Tiff => Box::new(TiffDecoder::new(cur).map_err(err)?),
         InputFormat::Ico => Box::new(IcoDecoder::new(cur).map_err(err)?),
-        InputFormat::Jpeg | InputFormat::Svg | InputFormat::Avif => {
+        InputFormat::Jpeg | InputFormat::Svg | InputFormat::Avif | InputFormat::Jxl => {
             return Err(undecodable(format, "not decoded by image"))
         }
     };

@@ -9,6 +9,7 @@ mod encode;
 mod engine;
 mod ffi;
 mod house;
+mod jxl;
 mod odd;
 mod ops;
 mod plan;

@@ -42,7 +42,76 @@ impl Chroma {
     }
 }
 
-/// A decoded picture's planes, tightly packed, samples widened to `u16`.
+/// One plane's samples, tightly packed: bytes for 8-bit pictures, `u16` above.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Samples {
+    /// 8-bit samples.
+    U8(Vec<u8>),
+    /// 10- and 12-bit samples.
+    U16(Vec<u16>),
+}
+
+impl Samples {
+    /// `len` zero samples of the same width as `self`, or an error when memory runs out.
+    pub fn zeroed_like(&self, len: usize) -> Result<Samples, String> {
+        fn zeroed<T: Clone + Default>(len: usize) -> Result<Vec<T>, String> {
+            let mut v = Vec::new();
+            v.try_reserve_exact(len)
+                .map_err(|_| "no memory for the AV1 planes".to_string())?;
+            v.resize(len, T::default());
+            Ok(v)
+        }
+        Ok(match self {
+            Samples::U8(_) => Samples::U8(zeroed(len)?),
+            Samples::U16(_) => Samples::U16(zeroed(len)?),
+        })
+    }
+
+    /// `dst.len()` samples from `start`, each looked up in `lut` (samples outside the
+    /// table, or a range outside the plane, read as 0.0).
+    pub fn lookup_into(&self, start: usize, lut: &[f32], dst: &mut [f32]) {
+        let at = |v: usize| lut.get(v).copied().unwrap_or(0.0);
+        let n = dst.len();
+        match self {
+            Samples::U8(v) => match v.get(start..start + n) {
+                Some(src) => {
+                    for (d, &s) in dst.iter_mut().zip(src) {
+                        *d = at(usize::from(s));
+                    }
+                }
+                None => dst.fill(0.0),
+            },
+            Samples::U16(v) => match v.get(start..start + n) {
+                Some(src) => {
+                    for (d, &s) in dst.iter_mut().zip(src) {
+                        *d = at(usize::from(s));
+                    }
+                }
+                None => dst.fill(0.0),
+            },
+        }
+    }
+
+    /// Copies `n` samples of `src` from `from` to `at` (same sample width; a mismatch or a
+    /// range outside either plane copies nothing).
+    pub fn copy_from(&mut self, at: usize, src: &Samples, from: usize, n: usize) {
+        match (self, src) {
+            (Samples::U8(d), Samples::U8(s)) => {
+                if let (Some(d), Some(s)) = (d.get_mut(at..at + n), s.get(from..from + n)) {
+                    d.copy_from_slice(s);
+                }
+            }
+            (Samples::U16(d), Samples::U16(s)) => {
+                if let (Some(d), Some(s)) = (d.get_mut(at..at + n), s.get(from..from + n)) {
+                    d.copy_from_slice(s);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A decoded picture's planes, tightly packed.
 #[derive(Debug, Clone)]
 pub struct Planes {
     /// Luma width.
@@ -54,7 +123,7 @@ pub struct Planes {
     /// The chroma layout.
     pub chroma: Chroma,
     /// Y, then U and V (empty for [`Chroma::Mono`]).
-    pub planes: [Vec<u16>; 3],
+    pub planes: [Samples; 3],
     /// The sequence header's matrix coefficients (H.273 code).
     pub matrix: u16,
     /// Full-range samples.
@@ -184,6 +253,9 @@ pub fn decode(obus: &[u8], max_pixels: u64) -> Result<Planes, String> {
     if !got {
         return Err("the AV1 data holds no picture".into());
     }
+    // The picture is reference-counted apart from the context: closing the context first
+    // frees the frame threads' coefficient buffers before the planes are copied.
+    drop(ctx);
     copy_planes(&pic.0)
 }
 
@@ -270,18 +342,21 @@ fn copy_planes(pic: &Dav1dPicture) -> Result<Planes, String> {
     };
     let (cw, ch) = chroma.chroma_size(w, h);
     let bytes = if depth > 8 { 2 } else { 1 };
-    let plane = |i: usize, pw: usize, ph: usize, stride: isize| -> Result<Vec<u16>, String> {
+    let plane = |i: usize, pw: usize, ph: usize, stride: isize| -> Result<Samples, String> {
+        let empty = if bytes == 2 {
+            Samples::U16(Vec::new())
+        } else {
+            Samples::U8(Vec::new())
+        };
         if pw == 0 {
-            return Ok(Vec::new());
+            return Ok(empty);
         }
         let ptr = pic.data[i].ok_or_else(|| format!("AV1 plane {i} is missing"))?;
         let row_bytes = pw * bytes;
         if stride.unsigned_abs() < row_bytes {
             return Err(format!("AV1 plane {i}'s stride is shorter than a row"));
         }
-        let mut out = Vec::new();
-        out.try_reserve_exact(pw * ph)
-            .map_err(|_| "no memory for the AV1 planes".to_string())?;
+        let mut out = empty.zeroed_like(pw * ph)?;
         for y in 0..ph {
             // SAFETY: rav1d allocated `ph` rows of `|stride|` bytes from `ptr` (the stride
             // may be negative: rows then run backwards), each at least `row_bytes` long.
@@ -289,13 +364,13 @@ fn copy_planes(pic: &Dav1dPicture) -> Result<Planes, String> {
                 let start = ptr.as_ptr().cast::<u8>().offset(stride * y as isize);
                 std::slice::from_raw_parts(start, row_bytes)
             };
-            if bytes == 2 {
-                out.extend(
-                    row.chunks_exact(2)
-                        .map(|c| u16::from_ne_bytes([c[0], c[1]])),
-                );
-            } else {
-                out.extend(row.iter().map(|&v| u16::from(v)));
+            match &mut out {
+                Samples::U16(v) => {
+                    for (d, c) in v[y * pw..(y + 1) * pw].iter_mut().zip(row.chunks_exact(2)) {
+                        *d = u16::from_ne_bytes([c[0], c[1]]);
+                    }
+                }
+                Samples::U8(v) => v[y * pw..(y + 1) * pw].copy_from_slice(row),
             }
         }
         Ok(out)

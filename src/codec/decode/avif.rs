@@ -14,7 +14,7 @@
 //!   limits, each tile's size, the tile count; rav1d gets the pixel limit as its frame
 //!   size limit; the deadline is checked between tiles.
 
-use super::av1::{self, Chroma, Planes};
+use super::av1::{self, Chroma, Planes, Samples};
 use super::heif::{Colr, Heif, Item, Property};
 use super::yuv::{self, Coding};
 use super::*;
@@ -204,18 +204,21 @@ fn decode_grid(
                     },
                 )?;
                 let (cw, ch) = tile.chroma.chroma_size(full_w, full_h);
-                let mut planes = [Vec::new(), Vec::new(), Vec::new()];
-                for (n, p) in planes.iter_mut().enumerate() {
-                    let len = if n == 0 { full_w * full_h } else { cw * ch };
-                    p.try_reserve_exact(len)
-                        .map_err(|_| refused("no memory for the grid"))?;
-                    p.resize(len, 0);
-                }
+                let planes = [
+                    tile.planes[0]
+                        .zeroed_like(full_w * full_h)
+                        .map_err(refused)?,
+                    tile.planes[1].zeroed_like(cw * ch).map_err(refused)?,
+                    tile.planes[2].zeroed_like(cw * ch).map_err(refused)?,
+                ];
                 out.insert(Planes {
                     width: full_w,
                     height: full_h,
+                    depth: tile.depth,
+                    chroma: tile.chroma,
                     planes,
-                    ..tile.clone()
+                    matrix: tile.matrix,
+                    full_range: tile.full_range,
                 })
             }
         };
@@ -230,7 +233,7 @@ fn decode_grid(
         place(canvas, &tile, col * tw, row * th);
     }
     let canvas = out.ok_or_else(|| refused("an empty grid"))?;
-    Ok(crop(&canvas, 0, 0, gw, gh))
+    crop(canvas, 0, 0, gw, gh)
 }
 
 /// Copies `tile`'s planes into `canvas` at luma position (`x`, `y`).
@@ -248,11 +251,7 @@ fn place(canvas: &mut Planes, tile: &Planes, x: usize, y: usize) {
             continue;
         }
         for r in 0..th {
-            let src = &tile.planes[n][r * tw..(r + 1) * tw];
-            let start = (oy + r) * cw + ox;
-            if let Some(dst) = canvas.planes[n].get_mut(start..start + tw) {
-                dst.copy_from_slice(src);
-            }
+            canvas.planes[n].copy_from((oy + r) * cw + ox, &tile.planes[n], r * tw, tw);
         }
     }
 }
@@ -266,35 +265,32 @@ fn subsampling(chroma: Chroma) -> (u32, u32) {
 }
 
 /// The `w × h` region at (`x`, `y`) (even offsets when chroma is subsampled).
-fn crop(p: &Planes, x: usize, y: usize, w: usize, h: usize) -> Planes {
+fn crop(p: Planes, x: usize, y: usize, w: usize, h: usize) -> Result<Planes> {
     if (x, y, w, h) == (0, 0, p.width, p.height) {
-        return p.clone();
+        return Ok(p);
     }
     let (sx, sy) = subsampling(p.chroma);
-    let mut planes = [Vec::new(), Vec::new(), Vec::new()];
-    for (n, out) in planes.iter_mut().enumerate() {
+    let (pcw, _) = p.chroma.chroma_size(p.width, p.height);
+    let (ow, oh) = p.chroma.chroma_size(w, h);
+    let cut = |n: usize| -> Result<Samples> {
         let (pw, ox, oy, ow, oh) = if n == 0 {
             (p.width, x, y, w, h)
         } else {
-            let (pw, _) = p.chroma.chroma_size(p.width, p.height);
-            let (ow, oh) = p.chroma.chroma_size(w, h);
-            (pw, x >> sx, y >> sy, ow, oh)
+            (pcw, x >> sx, y >> sy, ow, oh)
         };
-        if ow == 0 {
-            continue;
-        }
-        out.reserve_exact(ow * oh);
+        let mut out = p.planes[n].zeroed_like(ow * oh).map_err(refused)?;
         for r in 0..oh {
-            let start = (oy + r) * pw + ox;
-            out.extend_from_slice(&p.planes[n][start..start + ow]);
+            out.copy_from(r * ow, &p.planes[n], (oy + r) * pw + ox, ow);
         }
-    }
-    Planes {
+        Ok(out)
+    };
+    let planes = [cut(0)?, cut(1)?, cut(2)?];
+    Ok(Planes {
         width: w,
         height: h,
         planes,
-        ..p.clone()
-    }
+        ..p
+    })
 }
 
 pub(super) fn decode(bytes: &[u8], opts: &DecodeOptions, limits: &DecodeLimits) -> Result<Decoded> {
@@ -327,10 +323,11 @@ pub(super) fn decode(bytes: &[u8], opts: &DecodeOptions, limits: &DecodeLimits) 
             } =>
         {
             let (x, y, w, h) = (x as usize, y as usize, w as usize, h as usize);
-            (
-                crop(&color, x, y, w, h),
-                alpha.map(|a| crop(&a, x, y, w, h)),
-            )
+            let alpha = match alpha {
+                Some(a) => Some(crop(a, x, y, w, h)?),
+                None => None,
+            };
+            (crop(color, x, y, w, h)?, alpha)
         }
         Some(_) => {
             return Err(refused("the clean aperture starts inside a chroma sample"));

@@ -9,6 +9,8 @@
 //! - Each plane goes through a lookup table made once per picture (at most 4096 entries),
 //!   so the per-pixel work is a few multiply-adds in `f32`.
 
+#[cfg(test)]
+use super::av1::Samples;
 use super::av1::{Chroma, Planes};
 use crate::{Error, Frame, PixelLayout, Result};
 
@@ -129,7 +131,6 @@ pub fn to_frame(
     let vertical = planes.chroma == Chroma::Yuv420;
     let horizontal = matches!(planes.chroma, Chroma::Yuv420 | Chroma::Yuv422);
     let k = weights(coding.matrix);
-    let lookup = |lut: &[f32], v: u16| lut.get(usize::from(v)).copied().unwrap_or(0.0);
 
     let mut near_u = vec![0f32; cw];
     let mut far_u = vec![0f32; cw];
@@ -137,8 +138,10 @@ pub fn to_frame(
     let mut far_v = vec![0f32; cw];
     let mut u_row = vec![0f32; w];
     let mut v_row = vec![0f32; w];
+    let mut luma_row = vec![0f32; w];
+    let mut alpha_row = vec![0f32; if alpha.is_some() { w } else { 0 }];
     for (y, row) in out.chunks_exact_mut(w * channels).enumerate() {
-        let luma_row = &yp[y * w..(y + 1) * w];
+        yp.lookup_into(y * w, &luma, &mut luma_row);
         if !mono {
             let (cy, other) = if vertical {
                 let c = (y / 2).min(ch - 1);
@@ -151,22 +154,19 @@ pub fn to_frame(
             } else {
                 (y, y)
             };
-            let fill = |plane: &[u16], r: usize, dst: &mut [f32]| {
-                for (d, &s) in dst.iter_mut().zip(&plane[r * cw..(r + 1) * cw]) {
-                    *d = lookup(&chroma, s);
-                }
-            };
-            fill(up, cy, &mut near_u);
-            fill(up, other, &mut far_u);
-            fill(vp, cy, &mut near_v);
-            fill(vp, other, &mut far_v);
+            up.lookup_into(cy * cw, &chroma, &mut near_u);
+            up.lookup_into(other * cw, &chroma, &mut far_u);
+            vp.lookup_into(cy * cw, &chroma, &mut near_v);
+            vp.lookup_into(other * cw, &chroma, &mut far_v);
             upsample_row(&near_u, &far_u, vertical, horizontal, &mut u_row);
             upsample_row(&near_v, &far_v, vertical, horizontal, &mut v_row);
         }
-        let alpha_row = alpha.map(|(a, _)| &a.planes[0][y * w..(y + 1) * w]);
+        if let (Some((a, _)), Some(lut)) = (alpha, alpha_lut.as_deref()) {
+            a.planes[0].lookup_into(y * w, lut, &mut alpha_row);
+        }
         for x in 0..w {
             let px = &mut row[x * channels..(x + 1) * channels];
-            let yv = lookup(&luma, luma_row[x]);
+            let yv = luma_row[x];
             if mono {
                 px[0] = byte(yv);
             } else {
@@ -190,8 +190,8 @@ pub fn to_frame(
                 px[1] = byte(g);
                 px[2] = byte(b);
             }
-            if let (Some(ar), Some(lut)) = (alpha_row, alpha_lut.as_deref()) {
-                let a = byte(lookup(lut, ar[x]));
+            if alpha.is_some() {
+                let a = byte(alpha_row[x]);
                 let last = channels - 1;
                 px[last] = a;
                 if premultiplied && a < 255 {
@@ -221,9 +221,9 @@ mod tests {
             depth,
             chroma,
             planes: [
-                vec![yuv[0]; w * h],
-                vec![yuv[1]; cw * ch],
-                vec![yuv[2]; cw * ch],
+                Samples::U16(vec![yuv[0]; w * h]),
+                Samples::U16(vec![yuv[1]; cw * ch]),
+                Samples::U16(vec![yuv[2]; cw * ch]),
             ],
             matrix: 1,
             full_range: false,
@@ -289,8 +289,9 @@ mod tests {
         // A 4:2:0 picture whose left chroma column is red-ish and right blue-ish: the
         // luma columns between them blend, the outer ones do not.
         let mut p = planes(8, Chroma::Yuv420, 4, 2, [128, 128, 128]);
-        p.planes[2] = vec![200, 56];
-        p.planes[1] = vec![128, 128];
+        p.planes[2] = Samples::U8(vec![200, 56]);
+        p.planes[1] = Samples::U8(vec![128, 128]);
+        p.planes[0] = Samples::U8(vec![128; 8]);
         let f = to_frame(
             &p,
             Coding {
