@@ -30,6 +30,9 @@ pub enum InputFormat {
     Avif,
     /// JPEG XL (jxl-oxide; the first frame of an animation).
     Jxl,
+    /// HEIC and HEIF (still; HEVC by libde265 with the `heic` feature, AV1 items as for
+    /// AVIF). Never an output: no HEVC encoder is linked.
+    Heic,
 }
 
 impl InputFormat {
@@ -46,6 +49,7 @@ impl InputFormat {
             InputFormat::Svg => "svg",
             InputFormat::Avif => "avif",
             InputFormat::Jxl => "jxl",
+            InputFormat::Heic => "heic",
         }
     }
 
@@ -62,6 +66,7 @@ impl InputFormat {
             InputFormat::Svg => "image/svg+xml",
             InputFormat::Avif => "image/avif",
             InputFormat::Jxl => "image/jxl",
+            InputFormat::Heic => "image/heic",
         }
     }
 }
@@ -153,6 +158,13 @@ const fn row(
 
 use Input::{Decodes, NotYet};
 
+/// HEIC decodes when libde265 is linked in.
+const HEIC: Input = if cfg!(feature = "heic") {
+    Decodes(InputFormat::Heic)
+} else {
+    NotYet
+};
+
 /// Every image kind sniff knows, in sniff's order. MIME type and extension are the kind's
 /// own ([`Kind::mime`], [`Kind::extension`]).
 pub const TABLE: &[Row] = &[
@@ -199,8 +211,9 @@ pub const TABLE: &[Row] = &[
         true,
         true,
     ),
-    row(Kind::Heic, NotYet, None, true, true),
-    row(Kind::Heif, NotYet, None, true, true),
+    // HEIC needs the `heic` feature (libde265); "keep the format" is negotiate's choice.
+    row(Kind::Heic, HEIC, None, true, true),
+    row(Kind::Heif, HEIC, None, true, true),
     row(Kind::Jxl, Decodes(InputFormat::Jxl), None, true, true),
     row(Kind::Bmp, Decodes(InputFormat::Bmp), None, true, false),
     row(Kind::Tiff, Decodes(InputFormat::Tiff), None, true, false),

@@ -236,7 +236,9 @@ pub fn read_header(bytes: &[u8], format: InputFormat, limits: &DecodeLimits) -> 
             })
         }
         InputFormat::Svg => guarded(format, || svg::read_header(bytes, limits)),
-        InputFormat::Avif => guarded(format, || avif::read_header(bytes, limits)),
+        InputFormat::Avif | InputFormat::Heic => {
+            guarded(format, || heif_still::read_header(format, bytes, limits))
+        }
         InputFormat::Jxl => guarded(format, || jxl::read_header(bytes, limits)),
         _ => guarded(format, || {
             let (header, _) = open_image(bytes, format, limits, None)?;
@@ -281,7 +283,9 @@ pub fn decode(
             })
         }),
         InputFormat::Svg => guarded(format, || svg::decode(bytes, opts, limits)),
-        InputFormat::Avif => guarded(format, || avif::decode(bytes, opts, limits)),
+        InputFormat::Avif | InputFormat::Heic => {
+            guarded(format, || heif_still::decode(format, bytes, opts, limits))
+        }
         InputFormat::Jxl => guarded(format, || jxl::decode(bytes, opts, limits)),
         _ => guarded(format, || decode_image(bytes, format, opts, limits)),
     };
@@ -451,10 +455,12 @@ fn guarded<T>(format: InputFormat, f: impl FnOnce() -> Result<T>) -> Result<T> {
 // ---------------------------------------------------------------------------------------
 
 mod av1;
-mod avif;
 mod heif;
+mod heif_still;
+mod hevc;
 mod jpeg;
 mod jxl;
+mod planes;
 mod svg;
 mod yuv;
 pub use svg::{MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_NODES, MAX_SVG_WEIGHT};
@@ -536,9 +542,11 @@ fn open_image<'a>(
         InputFormat::Bmp => Box::new(BmpDecoder::new(cur).map_err(err)?),
         InputFormat::Tiff => Box::new(TiffDecoder::new(cur).map_err(err)?),
         InputFormat::Ico => Box::new(IcoDecoder::new(cur).map_err(err)?),
-        InputFormat::Jpeg | InputFormat::Svg | InputFormat::Avif | InputFormat::Jxl => {
-            return Err(undecodable(format, "not decoded by image"))
-        }
+        InputFormat::Jpeg
+        | InputFormat::Svg
+        | InputFormat::Avif
+        | InputFormat::Jxl
+        | InputFormat::Heic => return Err(undecodable(format, "not decoded by image")),
     };
     let (width, height) = dec.dimensions();
     check_size(format, width, height, limits)?;

@@ -288,7 +288,7 @@ const PILLOW: &[(&str, u32, u32, [[u8; 4]; 16])] = &[
     ),
 ];
 
-fn block_means(img: &image::RgbaImage) -> Vec<[u8; 4]> {
+pub(super) fn block_means(img: &image::RgbaImage) -> Vec<[u8; 4]> {
     let (w, h) = img.dimensions();
     let mut out = Vec::new();
     for by in 0..4 {

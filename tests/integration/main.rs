@@ -8,6 +8,7 @@ mod corpus;
 mod encode;
 mod engine;
 mod ffi;
+mod heic;
 mod house;
 mod jxl;
 mod odd;

@@ -10,8 +10,8 @@
 //!   so the per-pixel work is a few multiply-adds in `f32`.
 
 #[cfg(test)]
-use super::av1::Samples;
-use super::av1::{Chroma, Planes};
+use super::planes::Samples;
+use super::planes::{Chroma, Planes};
 use crate::{Error, Frame, PixelLayout, Result};
 
 /// How the samples map to colour.

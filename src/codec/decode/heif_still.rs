@@ -1,50 +1,77 @@
-//! AVIF: the HEIF container read by pixform ([`super::heif`]), AV1 decoded by rav1d
-//! ([`super::av1`]), Y′CbCr to RGB here ([`super::yuv`]).
+//! A HEIF still picture: AVIF (AV1 by rav1d, [`super::av1`]) and HEIC (HEVC by libde265,
+//! [`super::hevc`], behind the `heic` feature), the container read by pixform
+//! ([`super::heif`]), Y′CbCr to RGB here ([`super::yuv`]).
 //!
-//! - The primary item is one `av01` item or a `grid` of them (tiles assembled as planes, so
-//!   chroma upsampling runs across tile seams), with its `auxl` alpha item (itself an item
-//!   or a grid), premultiplied alpha (`prem`) undone.
+//! - The primary item is one coded item (`av01`, `hvc1`) or a `grid` of them (tiles
+//!   assembled as planes, so chroma upsampling runs across tile seams), with its `auxl`
+//!   alpha item (itself an item or a grid), premultiplied alpha (`prem`) undone.
 //! - 8, 10 and 12 bits, 4:0:0 to 4:4:4, limited or full range; the matrix from the `nclx`
-//!   colour box when there is one, else from the AV1 sequence header.
+//!   colour box when there is one, else from the codec's own header.
 //! - `irot`/`imir` become the orientation the engine applies; `clap` crops (when it is
 //!   whole pixels inside the picture, as HEIF requires).
 //! - Colour: an ICC `colr` goes to the header as any embedded profile; `nclx` primaries
 //!   other than sRGB's (Display P3, BT.2020) become a profile built from the code points.
 //! - Budgets before any pixel: the size from `ispe` (or the grid record) against the pixel
-//!   limits, each tile's size, the tile count; rav1d gets the pixel limit as its frame
-//!   size limit; the deadline is checked between tiles.
+//!   limits, each tile's size, the tile count; the codec is held to the item's size (rav1d
+//!   by its frame-size limit, libde265 by the sequence parameter sets checked before it
+//!   runs); the deadline is checked between tiles.
 
-use super::av1::{self, Chroma, Planes, Samples};
 use super::heif::{Colr, Heif, Item, Property};
+use super::planes::{Chroma, Planes, Samples};
 use super::yuv::{self, Coding};
 use super::*;
+use super::{av1, hevc};
 use crate::color::Cicp;
 
-fn refused(reason: impl Into<String>) -> Error {
-    undecodable(InputFormat::Avif, reason)
+/// How one coded item is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Codec {
+    Av1,
+    Hevc,
 }
 
-/// The parsed file with its primary item checked to be AV1 (or a grid).
-fn open(bytes: &[u8]) -> Result<(Heif<'_>, Item)> {
-    let heif = Heif::parse(bytes).map_err(refused)?;
-    let primary = heif.primary_item().map_err(refused)?.clone();
-    match &primary.kind {
-        b"av01" | b"grid" => Ok((heif, primary)),
-        other => Err(refused(format!(
-            "the primary item is '{}', not AV1",
-            String::from_utf8_lossy(other)
-        ))),
+impl Codec {
+    /// The codec of a coded item type; `None` for anything else (grids included).
+    fn of(kind: &[u8; 4]) -> Option<Codec> {
+        match kind {
+            b"av01" => Some(Codec::Av1),
+            b"hvc1" => Some(Codec::Hevc),
+            _ => None,
+        }
     }
+
+    fn name(self) -> &'static str {
+        match self {
+            Codec::Av1 => "AV1",
+            Codec::Hevc => "HEVC",
+        }
+    }
+}
+
+/// The parsed file with its primary item checked to be a coded item or a grid.
+fn open(f: InputFormat, bytes: &[u8]) -> Result<(Heif<'_>, Item)> {
+    let heif = Heif::parse(bytes).map_err(|e| undecodable(f, e))?;
+    let primary = heif.primary_item().map_err(|e| undecodable(f, e))?.clone();
+    if &primary.kind == b"grid" || Codec::of(&primary.kind).is_some() {
+        return Ok((heif, primary));
+    }
+    Err(undecodable(
+        f,
+        format!(
+            "the primary item is '{}', not AV1 or HEVC",
+            String::from_utf8_lossy(&primary.kind)
+        ),
+    ))
 }
 
 /// The stored size of an item: a grid's output size, else its `ispe`.
-fn item_size(heif: &Heif<'_>, item: &Item) -> Result<(u32, u32)> {
+fn item_size(f: InputFormat, heif: &Heif<'_>, item: &Item) -> Result<(u32, u32)> {
     if &item.kind == b"grid" {
-        let g = heif.grid(item).map_err(refused)?;
+        let g = heif.grid(item).map_err(|e| undecodable(f, e))?;
         return Ok((g.width, g.height));
     }
     heif.ispe(item)
-        .ok_or_else(|| refused(format!("item {} has no size (ispe)", item.id)))
+        .ok_or_else(|| undecodable(f, format!("item {} has no size (ispe)", item.id)))
 }
 
 /// The size after `clap`, with the crop rectangle when one applies.
@@ -98,13 +125,13 @@ fn profile(heif: &Heif<'_>, item: &Item, limits: &DecodeLimits) -> Option<Vec<u8
     .icc()
 }
 
-pub(super) fn read_header(bytes: &[u8], limits: &DecodeLimits) -> Result<Header> {
-    let (heif, primary) = open(bytes)?;
-    let (w, h) = item_size(&heif, &primary)?;
-    check_size(InputFormat::Avif, w, h, limits)?;
+pub(super) fn read_header(f: InputFormat, bytes: &[u8], limits: &DecodeLimits) -> Result<Header> {
+    let (heif, primary) = open(f, bytes)?;
+    let (w, h) = item_size(f, &heif, &primary)?;
+    check_size(f, w, h, limits)?;
     let ((width, height), _) = cropped(&heif, &primary, w, h);
     Ok(Header {
-        format: InputFormat::Avif,
+        format: f,
         width,
         height,
         orientation: heif.orientation(&primary),
@@ -116,34 +143,63 @@ pub(super) fn read_header(bytes: &[u8], limits: &DecodeLimits) -> Result<Header>
     })
 }
 
-/// Decodes one item (AV1 or a grid of AV1 tiles) to planes of its stored size.
+/// Decodes one item (a coded item or a grid of them) to planes of its stored size.
 fn decode_item(
+    f: InputFormat,
     heif: &Heif<'_>,
     item: &Item,
     opts: &DecodeOptions,
     limits: &DecodeLimits,
 ) -> Result<Planes> {
-    let (w, h) = item_size(heif, item)?;
-    check_size(InputFormat::Avif, w, h, limits)?;
-    match &item.kind {
-        b"av01" => {
-            let data = heif.data(item, heif_max(limits)).map_err(refused)?;
-            let planes = av1::decode(&data, limits.max_pixels).map_err(refused)?;
-            if (planes.width, planes.height) != (w as usize, h as usize) {
-                return Err(refused(format!(
-                    "the AV1 frame is {}x{} but the item says {w}x{h}",
-                    planes.width, planes.height
-                )));
-            }
-            Ok(planes)
-        }
-        b"grid" => decode_grid(heif, item, opts, limits),
-        other => Err(refused(format!(
-            "item {} is '{}', not AV1",
-            item.id,
-            String::from_utf8_lossy(other)
-        ))),
+    let (w, h) = item_size(f, heif, item)?;
+    check_size(f, w, h, limits)?;
+    if &item.kind == b"grid" {
+        return decode_grid(f, heif, item, opts, limits);
     }
+    let codec = Codec::of(&item.kind).ok_or_else(|| {
+        undecodable(
+            f,
+            format!(
+                "item {} is '{}', not AV1 or HEVC",
+                item.id,
+                String::from_utf8_lossy(&item.kind)
+            ),
+        )
+    })?;
+    let data = heif
+        .data(item, heif_max(limits))
+        .map_err(|e| undecodable(f, e))?;
+    let planes = match codec {
+        Codec::Av1 => av1::decode(&data, limits.max_pixels),
+        Codec::Hevc => {
+            hevc_config(heif, item).and_then(|config| hevc::decode(&config, &data, (w, h)))
+        }
+    }
+    .map_err(|e| undecodable(f, e))?;
+    if (planes.width, planes.height) != (w as usize, h as usize) {
+        return Err(undecodable(
+            f,
+            format!(
+                "the {} picture is {}x{} but the item says {w}x{h}",
+                codec.name(),
+                planes.width,
+                planes.height
+            ),
+        ));
+    }
+    Ok(planes)
+}
+
+/// The parsed `hvcC` of an HEVC item.
+fn hevc_config(heif: &Heif<'_>, item: &Item) -> Result<hevc::Config, String> {
+    let body = heif
+        .properties(item)
+        .find_map(|(p, _)| match p {
+            Property::HvcC(b) => Some(b),
+            _ => None,
+        })
+        .ok_or_else(|| format!("HEVC item {} has no configuration (hvcC)", item.id))?;
+    hevc::Config::parse(body)
 }
 
 /// Most bytes one coded item may have (a guard for `idat` items; file extents are bounded
@@ -155,21 +211,25 @@ fn heif_max(limits: &DecodeLimits) -> usize {
 /// A grid: every tile decoded (same size, depth and chroma) and placed, then the whole
 /// cropped to the grid's output size.
 fn decode_grid(
+    f: InputFormat,
     heif: &Heif<'_>,
     item: &Item,
     opts: &DecodeOptions,
     limits: &DecodeLimits,
 ) -> Result<Planes> {
-    let grid = heif.grid(item).map_err(refused)?;
+    let grid = heif.grid(item).map_err(|e| undecodable(f, e))?;
     let tiles = heif.references(b"dimg", item.id);
     let count = (grid.rows * grid.columns) as usize;
     if tiles.len() != count {
-        return Err(refused(format!(
-            "a {}x{} grid has {} tiles",
-            grid.columns,
-            grid.rows,
-            tiles.len()
-        )));
+        return Err(undecodable(
+            f,
+            format!(
+                "a {}x{} grid has {} tiles",
+                grid.columns,
+                grid.rows,
+                tiles.len()
+            ),
+        ));
     }
     let mut out: Option<Planes> = None;
     let (gw, gh) = (grid.width as usize, grid.height as usize);
@@ -179,11 +239,11 @@ fn decode_grid(
         }
         let tile_item = heif
             .item(*id)
-            .ok_or_else(|| refused(format!("grid tile {id} is not declared")))?;
-        if &tile_item.kind != b"av01" {
-            return Err(refused("a grid tile is not an AV1 item"));
+            .ok_or_else(|| undecodable(f, format!("grid tile {id} is not declared")))?;
+        if Codec::of(&tile_item.kind).is_none() {
+            return Err(undecodable(f, "a grid tile is not an AV1 or HEVC item"));
         }
-        let tile = decode_item(heif, tile_item, opts, limits)?;
+        let tile = decode_item(f, heif, tile_item, opts, limits)?;
         let canvas = match &mut out {
             Some(c) => c,
             None => {
@@ -191,10 +251,10 @@ fn decode_grid(
                 let full_w = tw * grid.columns as usize;
                 let full_h = th * grid.rows as usize;
                 if full_w < gw || full_h < gh {
-                    return Err(refused("the grid's tiles do not cover its size"));
+                    return Err(undecodable(f, "the grid's tiles do not cover its size"));
                 }
                 check_size(
-                    InputFormat::Avif,
+                    f,
                     full_w as u32,
                     full_h as u32,
                     &DecodeLimits {
@@ -207,9 +267,13 @@ fn decode_grid(
                 let planes = [
                     tile.planes[0]
                         .zeroed_like(full_w * full_h)
-                        .map_err(refused)?,
-                    tile.planes[1].zeroed_like(cw * ch).map_err(refused)?,
-                    tile.planes[2].zeroed_like(cw * ch).map_err(refused)?,
+                        .map_err(|e| undecodable(f, e))?,
+                    tile.planes[1]
+                        .zeroed_like(cw * ch)
+                        .map_err(|e| undecodable(f, e))?,
+                    tile.planes[2]
+                        .zeroed_like(cw * ch)
+                        .map_err(|e| undecodable(f, e))?,
                 ];
                 out.insert(Planes {
                     width: full_w,
@@ -227,13 +291,13 @@ fn decode_grid(
         if (tile.width, tile.height, tile.depth, tile.chroma)
             != (tw, th, canvas.depth, canvas.chroma)
         {
-            return Err(refused("grid tiles differ in size, depth or chroma"));
+            return Err(undecodable(f, "grid tiles differ in size, depth or chroma"));
         }
         let (col, row) = (i % grid.columns as usize, i / grid.columns as usize);
         place(canvas, &tile, col * tw, row * th);
     }
-    let canvas = out.ok_or_else(|| refused("an empty grid"))?;
-    crop(canvas, 0, 0, gw, gh)
+    let canvas = out.ok_or_else(|| undecodable(f, "an empty grid"))?;
+    crop(f, canvas, 0, 0, gw, gh)
 }
 
 /// Copies `tile`'s planes into `canvas` at luma position (`x`, `y`).
@@ -265,7 +329,7 @@ fn subsampling(chroma: Chroma) -> (u32, u32) {
 }
 
 /// The `w × h` region at (`x`, `y`) (even offsets when chroma is subsampled).
-fn crop(p: Planes, x: usize, y: usize, w: usize, h: usize) -> Result<Planes> {
+fn crop(f: InputFormat, p: Planes, x: usize, y: usize, w: usize, h: usize) -> Result<Planes> {
     if (x, y, w, h) == (0, 0, p.width, p.height) {
         return Ok(p);
     }
@@ -278,7 +342,9 @@ fn crop(p: Planes, x: usize, y: usize, w: usize, h: usize) -> Result<Planes> {
         } else {
             (pcw, x >> sx, y >> sy, ow, oh)
         };
-        let mut out = p.planes[n].zeroed_like(ow * oh).map_err(refused)?;
+        let mut out = p.planes[n]
+            .zeroed_like(ow * oh)
+            .map_err(|e| undecodable(f, e))?;
         for r in 0..oh {
             out.copy_from(r * ow, &p.planes[n], (oy + r) * pw + ox, ow);
         }
@@ -293,16 +359,21 @@ fn crop(p: Planes, x: usize, y: usize, w: usize, h: usize) -> Result<Planes> {
     })
 }
 
-pub(super) fn decode(bytes: &[u8], opts: &DecodeOptions, limits: &DecodeLimits) -> Result<Decoded> {
-    let (heif, primary) = open(bytes)?;
-    let color = decode_item(&heif, &primary, opts, limits)?;
+pub(super) fn decode(
+    f: InputFormat,
+    bytes: &[u8],
+    opts: &DecodeOptions,
+    limits: &DecodeLimits,
+) -> Result<Decoded> {
+    let (heif, primary) = open(f, bytes)?;
+    let color = decode_item(f, &heif, &primary, opts, limits)?;
     let alpha_item = heif.alpha_of(primary.id).cloned();
     let alpha = match &alpha_item {
         Some(item) => {
             if past(opts.deadline) {
                 return Err(Error::DeadlineExceeded);
             }
-            Some(decode_item(&heif, item, opts, limits)?)
+            Some(decode_item(f, &heif, item, opts, limits)?)
         }
         None => None,
     };
@@ -324,13 +395,16 @@ pub(super) fn decode(bytes: &[u8], opts: &DecodeOptions, limits: &DecodeLimits) 
         {
             let (x, y, w, h) = (x as usize, y as usize, w as usize, h as usize);
             let alpha = match alpha {
-                Some(a) => Some(crop(a, x, y, w, h)?),
+                Some(a) => Some(crop(f, a, x, y, w, h)?),
                 None => None,
             };
-            (crop(color, x, y, w, h)?, alpha)
+            (crop(f, color, x, y, w, h)?, alpha)
         }
         Some(_) => {
-            return Err(refused("the clean aperture starts inside a chroma sample"));
+            return Err(undecodable(
+                f,
+                "the clean aperture starts inside a chroma sample",
+            ));
         }
         None => (color, alpha),
     };
