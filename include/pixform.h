@@ -127,6 +127,36 @@ typedef struct pxf_request pxf_request;
 extern "C" {
 #endif // __cplusplus
 
+extern void *de265_new_decoder(void);
+
+extern int de265_free_decoder(void *ctx);
+
+extern int de265_push_NAL(void *ctx, const void *data, int length, int64_t pts, void *user_data);
+
+extern int de265_flush_data(void *ctx);
+
+extern int de265_decode(void *ctx, int *more);
+
+extern const struct Image *de265_get_next_picture(void *ctx);
+
+extern int de265_get_image_width(const struct Image *img, int channel);
+
+extern int de265_get_image_height(const struct Image *img, int channel);
+
+extern int de265_get_chroma_format(const struct Image *img);
+
+extern int de265_get_bits_per_pixel(const struct Image *img, int channel);
+
+extern const uint8_t *de265_get_image_plane(const struct Image *img, int channel, int *stride);
+
+extern int de265_get_image_full_range_flag(const struct Image *img);
+
+extern int de265_get_image_matrix_coefficients(const struct Image *img);
+
+extern const char *de265_get_error_text(int err);
+
+extern int de265_isOK(int err);
+
 /**
  * Creates an engine with pixform's default configuration and limits (40 MB input,
  * 100 MP, 65535 px sides, quality 80, strict parsing).
@@ -276,6 +306,15 @@ enum pxf_status pxf_config_set_keep_metadata(struct pxf_config *config, bool on)
  * Returns `PXF_OK`, or `PXF_INVALID_ARGUMENT` for a NULL config.
  */
 enum pxf_status pxf_config_set_strict(struct pxf_config *config, bool on);
+
+/**
+ * Converts pictures with an embedded ICC profile (or CICP colour) to sRGB (true, the
+ * default, as browsers show them), or takes every picture's numbers as sRGB (false).
+ * CMYK JPEGs go through their CMYK profile either way.
+ *
+ * Returns `PXF_OK`, or `PXF_INVALID_ARGUMENT` for a NULL config.
+ */
+enum pxf_status pxf_config_set_color_management(struct pxf_config *config, bool on);
 
 /**
  * Sets the threads one request may use (0 = one per core, the default; 1 = the caller's

@@ -93,6 +93,11 @@ class Success(unittest.TestCase):
                 self.skipTest(e.message)
             raise
 
+    def test_color_management_can_be_turned_off(self):
+        with pixform.Engine(color_management=False) as engine:
+            out = self.transform(engine, self.photo, "w-300")
+            self.assertEqual((out.width, out.height), (300, 200))
+
     def test_transform(self):
         with pixform.Engine() as engine:
             out = self.transform(engine, self.photo, "w-300")

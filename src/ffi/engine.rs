@@ -364,6 +364,16 @@ pub extern "C" fn pxf_config_set_strict(config: *mut pxf_config, on: bool) -> px
     ffi_boundary! { with_config(config, |c| { c.strict = on; Ok(()) }) }
 }
 
+/// Converts pictures with an embedded ICC profile (or CICP colour) to sRGB (true, the
+/// default, as browsers show them), or takes every picture's numbers as sRGB (false).
+/// CMYK JPEGs go through their CMYK profile either way.
+///
+/// Returns `PXF_OK`, or `PXF_INVALID_ARGUMENT` for a NULL config.
+#[no_mangle]
+pub extern "C" fn pxf_config_set_color_management(config: *mut pxf_config, on: bool) -> pxf_status {
+    ffi_boundary! { with_config(config, |c| { c.color_management = on; Ok(()) }) }
+}
+
 /// Sets the threads one request may use (0 = one per core, the default; 1 = the caller's
 /// only). Today a second thread decodes half of a baseline JPEG on the 1/8 and 1/4 paths,
 /// taken from a process-wide helper pool that creating an engine starts (unless this is 1);
