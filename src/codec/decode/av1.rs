@@ -232,37 +232,22 @@ fn copy_planes(pic: &Dav1dPicture) -> Result<Planes, String> {
     let (cw, ch) = chroma.chroma_size(w, h);
     let bytes = if depth > 8 { 2 } else { 1 };
     let plane = |i: usize, pw: usize, ph: usize, stride: isize| -> Result<Samples, String> {
-        let empty = if bytes == 2 {
-            Samples::U16(Vec::new())
-        } else {
-            Samples::U8(Vec::new())
-        };
         if pw == 0 {
-            return Ok(empty);
+            return Ok(Samples::empty(bytes == 2));
         }
         let ptr = pic.data[i].ok_or_else(|| format!("AV1 plane {i} is missing"))?;
         let row_bytes = pw * bytes;
         if stride.unsigned_abs() < row_bytes {
             return Err(format!("AV1 plane {i}'s stride is shorter than a row"));
         }
-        let mut out = empty.zeroed_like(pw * ph)?;
-        for y in 0..ph {
+        Samples::from_rows(bytes == 2, pw, ph, |y| {
             // SAFETY: rav1d allocated `ph` rows of `|stride|` bytes from `ptr` (the stride
             // may be negative: rows then run backwards), each at least `row_bytes` long.
-            let row = unsafe {
+            unsafe {
                 let start = ptr.as_ptr().cast::<u8>().offset(stride * y as isize);
                 std::slice::from_raw_parts(start, row_bytes)
-            };
-            match &mut out {
-                Samples::U16(v) => {
-                    for (d, c) in v[y * pw..(y + 1) * pw].iter_mut().zip(row.chunks_exact(2)) {
-                        *d = u16::from_ne_bytes([c[0], c[1]]);
-                    }
-                }
-                Samples::U8(v) => v[y * pw..(y + 1) * pw].copy_from_slice(row),
             }
-        }
-        Ok(out)
+        })
     };
     let y = plane(0, w, h, pic.stride[0])?;
     let u = plane(1, cw, ch, pic.stride[1])?;

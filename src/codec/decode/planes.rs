@@ -76,6 +76,45 @@ impl Samples {
         }
     }
 
+    /// An empty plane of bytes, or of `u16` when `wide`.
+    pub fn empty(wide: bool) -> Samples {
+        if wide {
+            Samples::U16(Vec::new())
+        } else {
+            Samples::U8(Vec::new())
+        }
+    }
+
+    /// A `w × h` plane filled from a decoder's rows: `row(y)` gives row `y` as `w` samples
+    /// of native-endian bytes (two per sample when `wide`); a short row leaves the rest 0.
+    ///
+    /// # Errors
+    /// A message when memory for the plane runs out.
+    pub fn from_rows<'a>(
+        wide: bool,
+        w: usize,
+        h: usize,
+        mut row: impl FnMut(usize) -> &'a [u8],
+    ) -> Result<Samples, String> {
+        let mut out = Samples::empty(wide).zeroed_like(w * h)?;
+        for y in 0..h {
+            let src = row(y);
+            match &mut out {
+                Samples::U16(v) => {
+                    for (d, c) in v[y * w..(y + 1) * w].iter_mut().zip(src.chunks_exact(2)) {
+                        *d = u16::from_ne_bytes([c[0], c[1]]);
+                    }
+                }
+                Samples::U8(v) => {
+                    for (d, &c) in v[y * w..(y + 1) * w].iter_mut().zip(src) {
+                        *d = c;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Copies `n` samples of `src` from `from` to `at` (same sample width; a mismatch or a
     /// range outside either plane copies nothing).
     pub fn copy_from(&mut self, at: usize, src: &Samples, from: usize, n: usize) {

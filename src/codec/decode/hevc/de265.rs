@@ -165,13 +165,8 @@ unsafe fn copy_planes(img: *const Image, sps: Sps) -> Result<Planes, String> {
     let mut planes = Vec::with_capacity(3);
     for c in 0..3usize {
         let (pw, ph) = if c == 0 { (w, h) } else { (cw, ch) };
-        let empty = if bytes == 2 {
-            Samples::U16(Vec::new())
-        } else {
-            Samples::U8(Vec::new())
-        };
         if pw == 0 {
-            planes.push(empty);
+            planes.push(Samples::empty(bytes == 2));
             continue;
         }
         let channel = c as c_int;
@@ -189,20 +184,11 @@ unsafe fn copy_planes(img: *const Image, sps: Sps) -> Result<Planes, String> {
         if ptr.is_null() || stride < row_bytes {
             return Err(format!("HEVC plane {c} is missing or its stride is short"));
         }
-        let mut out = empty.zeroed_like(pw * ph)?;
-        for y in 0..ph {
+        let out = Samples::from_rows(bytes == 2, pw, ph, |y| {
             // SAFETY: libde265 holds `ph` rows of `stride` bytes from `ptr` for this
             // channel, each at least `row_bytes` long (checked above).
-            let row = std::slice::from_raw_parts(ptr.add(stride * y), row_bytes);
-            match &mut out {
-                Samples::U16(v) => {
-                    for (d, s) in v[y * pw..(y + 1) * pw].iter_mut().zip(row.chunks_exact(2)) {
-                        *d = u16::from_ne_bytes([s[0], s[1]]);
-                    }
-                }
-                Samples::U8(v) => v[y * pw..(y + 1) * pw].copy_from_slice(row),
-            }
-        }
+            std::slice::from_raw_parts(ptr.add(stride * y), row_bytes)
+        })?;
         planes.push(out);
     }
     let [y, u, v]: [Samples; 3] = planes
