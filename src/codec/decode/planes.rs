@@ -97,17 +97,23 @@ impl Samples {
         mut row: impl FnMut(usize) -> &'a [u8],
     ) -> Result<Samples, String> {
         let mut out = Samples::empty(wide).zeroed_like(w * h)?;
-        for y in 0..h {
-            let src = row(y);
-            match &mut out {
-                Samples::U16(v) => {
-                    for (d, c) in v[y * w..(y + 1) * w].iter_mut().zip(src.chunks_exact(2)) {
+        if w == 0 {
+            return Ok(out);
+        }
+        match &mut out {
+            Samples::U16(v) => {
+                for (y, dst) in v.chunks_exact_mut(w).enumerate() {
+                    for (d, c) in dst.iter_mut().zip(row(y).chunks_exact(2)) {
                         *d = u16::from_ne_bytes([c[0], c[1]]);
                     }
                 }
-                Samples::U8(v) => {
-                    for (d, &c) in v[y * w..(y + 1) * w].iter_mut().zip(src) {
-                        *d = c;
+            }
+            Samples::U8(v) => {
+                for (y, dst) in v.chunks_exact_mut(w).enumerate() {
+                    let src = row(y);
+                    let n = src.len().min(w);
+                    if let (Some(d), Some(s)) = (dst.get_mut(..n), src.get(..n)) {
+                        d.copy_from_slice(s);
                     }
                 }
             }
