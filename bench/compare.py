@@ -700,12 +700,26 @@ def write_report(args, rows, tasks, photos, notes):
     for t in [t for t in tasks if TASKS[t][4] == "webp"]:
         L.extend(equal_bytes_section(t, cell_rows(t), stems))
 
+    # Sections other bench scripts wrote into the file (bench/heif_compare.py) are kept.
+    L.extend(kept_blocks(args.out))
     L.append("## SSIM method\n")
     L.append(SSIM_METHOD + "\n")
     L.append("## Where pixform stands\n")
     L.append(standing(rows, tasks) + "\n")
     with open(args.out, "w") as f:
         f.write("\n".join(L))
+
+
+def kept_blocks(path):
+    """The `<!-- BEGIN bench/… -->` … `<!-- END bench/… -->` blocks of the existing report:
+    sections written by other bench scripts, which this regeneration must not drop."""
+    try:
+        with open(path) as f:
+            doc = f.read()
+    except OSError:
+        return []
+    return [m.group(0) + "\n" for m in
+            re.finditer(r"^<!-- BEGIN (bench/\S+).*?^<!-- END \1 -->$", doc, re.S | re.M)]
 
 
 def equal_bytes_section(task, rows, stems):
