@@ -438,7 +438,8 @@ const char *pxf_output_mime(const struct pxf_output *output);
 /**
  * Writes the decisions taken for this output as one line of JSON to `*json_out`.
  *
- * The object has, in this order: `input_mime` (string), `input_size` (`[w,h]`),
+ * The object has, in this order: `input_mime` (string), `input_size` (`[w,h]`), `page`
+ * (1-based page or frame decoded), `pages` (count, or `null`),
  * `orientation` (EXIF 1–8 applied), `shrink_on_load` (1, 2, 4 or 8), `steps` (one object
  * per chained step: `input` `[w,h]`, `resize` `[w,h]` or null, `crop`
  * `{"x","y","width","height"}` or null, `pad` `{"canvas":[w,h],"position":[x,y]}` or

@@ -13,7 +13,7 @@
 //! reduced to 8 bits, palettes and tRNS expanded, CMYK converted to RGB).
 
 use std::cell::Cell;
-use std::io::{self, BufRead, Cursor, Read, Seek};
+use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
@@ -74,6 +74,9 @@ pub struct DecodeOptions {
     /// Convert a CMYK JPEG's rows through its embedded CMYK profile (else the naive
     /// formula, as browsers do without colour management).
     pub cmyk_profile: bool,
+    /// Which page of a multi-page TIFF, or which frame of an animated GIF, WebP or PNG
+    /// (composited on the canvas), 0-based. The other formats have page 0 only.
+    pub page: u32,
 }
 
 /// What the header says, read without decoding pixels.
@@ -89,7 +92,8 @@ pub struct Header {
     pub orientation: u8,
     /// Whether the decoded frame will carry alpha (GIF always reports true).
     pub has_alpha: bool,
-    /// Number of frames where known (1 for still formats; counted for GIF, WebP, APNG).
+    /// Number of frames or pages where known (1 for still formats; counted for GIF, WebP,
+    /// APNG, and TIFF's pages).
     pub frame_count: Option<u32>,
     /// Progressive (JPEG only; false for the others).
     pub progressive: bool,
@@ -218,6 +222,38 @@ fn jpeg_shrink_denom(width: u32, height: u32, min_size: Option<(u32, u32)>) -> u
 /// arithmetic, lossless, hierarchical, 12-bit); [`Error::LimitExceeded`] for a side above
 /// `max_dimension`, more than `max_pixels` pixels, or more than `max_frames` frames.
 pub fn read_header(bytes: &[u8], format: InputFormat, limits: &DecodeLimits) -> Result<Header> {
+    read_page_header(bytes, format, limits, 0)
+}
+
+/// [`read_header`] of one page (0-based, as [`DecodeOptions::page`]): a TIFF page's own
+/// size, orientation and profile; an animation's canvas, the same for every frame.
+///
+/// # Errors
+/// As [`read_header`], plus [`Error::Geometry`] (`PageOutOfRange`) for a page the input
+/// does not have.
+pub fn read_page_header(
+    bytes: &[u8],
+    format: InputFormat,
+    limits: &DecodeLimits,
+    page: u32,
+) -> Result<Header> {
+    if page > 0 {
+        let header = match format {
+            InputFormat::Tiff => guarded(format, || {
+                let overlay = page::tiff_overlay(bytes, page, limits.max_frames)?;
+                let (mut header, _) = open_image(bytes, format, limits, None, Some(overlay))?;
+                // The overlay's chain starts at `page`: count the whole file's pages.
+                header.frame_count = tiff_page_count(bytes, limits.max_frames);
+                Ok(header)
+            })?,
+            _ => read_page_header(bytes, format, limits, 0)?,
+        };
+        let pages = header.frame_count.unwrap_or(1);
+        if page >= pages {
+            return Err(page::page_out_of_range(page, pages as usize));
+        }
+        return Ok(header);
+    }
     match format {
         InputFormat::Jpeg => {
             let info = jpeg::walk(bytes, false)?;
@@ -241,7 +277,7 @@ pub fn read_header(bytes: &[u8], format: InputFormat, limits: &DecodeLimits) -> 
         }
         InputFormat::Jxl => guarded(format, || jxl::read_header(bytes, limits)),
         _ => guarded(format, || {
-            let (header, _) = open_image(bytes, format, limits, None)?;
+            let (header, _) = open_image(bytes, format, limits, None, None)?;
             Ok(header)
         }),
     }
@@ -263,6 +299,13 @@ pub fn decode(
     opts: &DecodeOptions,
     limits: &DecodeLimits,
 ) -> Result<Decoded> {
+    let paged = matches!(
+        format,
+        InputFormat::Tiff | InputFormat::Gif | InputFormat::Webp | InputFormat::Png
+    );
+    if opts.page > 0 && !paged {
+        return Err(page::page_out_of_range(opts.page, 1));
+    }
     let result = match format {
         InputFormat::Jpeg => jpeg::decode(bytes, opts, limits, WholeFrame::new).and_then(|d| {
             let WholeFrame {
@@ -393,55 +436,6 @@ pub(crate) fn past(deadline: Option<Instant>) -> bool {
     deadline.is_some_and(|d| Instant::now() >= d)
 }
 
-/// The most bytes a reader hands a decoder at once: the deadline is checked this often.
-const READ_CHUNK: usize = 64 * 1024;
-
-/// A cursor over the input that ends the data early (an I/O error) once the deadline
-/// passes, so decoders that only stop on bad data stop on time too.
-struct DeadlineCursor<'a> {
-    inner: Cursor<&'a [u8]>,
-    deadline: Option<Instant>,
-}
-
-impl DeadlineCursor<'_> {
-    fn check(&self) -> io::Result<()> {
-        if past(self.deadline) {
-            Err(io::Error::new(io::ErrorKind::TimedOut, "deadline exceeded"))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl Read for DeadlineCursor<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.check()?;
-        let n = buf.len().min(READ_CHUNK);
-        match buf.get_mut(..n) {
-            Some(head) => self.inner.read(head),
-            None => Ok(0),
-        }
-    }
-}
-
-impl BufRead for DeadlineCursor<'_> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.check()?;
-        let rest = self.inner.fill_buf()?;
-        Ok(rest.get(..READ_CHUNK).unwrap_or(rest))
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.inner.consume(amt);
-    }
-}
-
-impl Seek for DeadlineCursor<'_> {
-    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
-        self.inner.seek(pos)
-    }
-}
-
 /// Runs `f`, turning a panic inside a decoder into [`Error::Undecodable`].
 fn guarded<T>(format: InputFormat, f: impl FnOnce() -> Result<T>) -> Result<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
@@ -455,11 +449,14 @@ fn guarded<T>(format: InputFormat, f: impl FnOnce() -> Result<T>) -> Result<T> {
 // ---------------------------------------------------------------------------------------
 
 mod av1;
+mod cursor;
+use cursor::DeadlineCursor;
 mod heif;
 mod heif_still;
 mod hevc;
 mod jpeg;
 mod jxl;
+mod page;
 mod planes;
 mod svg;
 mod yuv;
@@ -516,6 +513,7 @@ fn open_image<'a>(
     format: InputFormat,
     limits: &DecodeLimits,
     deadline: Option<Instant>,
+    overlay: Option<page::HeaderOverlay>,
 ) -> Result<(Header, BoxedDecoder<'a>)> {
     let err = |e| map_image_err(format, e, limits);
     // The PNG decoder inflates iCCP while reading the header (inside ICO without any
@@ -529,10 +527,7 @@ fn open_image<'a>(
         }
         _ => {}
     }
-    let cur = DeadlineCursor {
-        inner: Cursor::new(bytes),
-        deadline,
-    };
+    let cur = DeadlineCursor::new(bytes, deadline, overlay);
     let mut dec: BoxedDecoder<'a> = match format {
         InputFormat::Png => {
             Box::new(PngDecoder::with_limits(cur, image_limits(limits, false)).map_err(err)?)
@@ -554,6 +549,7 @@ fn open_image<'a>(
         InputFormat::Gif => gif_frame_count(bytes, limits.max_frames),
         InputFormat::Webp => webp_frame_count(bytes),
         InputFormat::Png => png_frame_count(bytes),
+        InputFormat::Tiff => tiff_page_count(bytes, limits.max_frames),
         _ => Some(1),
     };
     check_frames(frame_count, limits)?;
@@ -597,7 +593,15 @@ fn decode_image(
     limits: &DecodeLimits,
 ) -> Result<Decoded> {
     let err = |e| map_image_err(format, e, limits);
-    let (header, mut dec) = open_image(bytes, format, limits, opts.deadline)?;
+    let overlay = match (format, opts.page) {
+        (_, 0) => None,
+        (InputFormat::Tiff, page) => Some(page::tiff_overlay(bytes, page, limits.max_frames)?),
+        _ => {
+            let (header, _) = open_image(bytes, format, limits, opts.deadline, None)?;
+            return page::animation_frame(bytes, &header, opts, limits);
+        }
+    };
+    let (header, mut dec) = open_image(bytes, format, limits, opts.deadline, overlay)?;
     let metadata = if opts.want_metadata {
         let exif = dec.exif_metadata().map_err(err)?.map(|mut e| {
             if e.starts_with(EXIF_PREFIX) {
@@ -815,6 +819,11 @@ fn webp_frame_count(b: &[u8]) -> Option<u32> {
 }
 
 /// The APNG frame count from `acTL` (1 for a plain PNG).
+/// A TIFF's page count (past `cap` counted as `cap + 1`).
+fn tiff_page_count(b: &[u8], cap: u32) -> Option<u32> {
+    page::tiff_pages(b, cap).map(|p| u32::try_from(p.len()).unwrap_or(u32::MAX))
+}
+
 fn png_frame_count(b: &[u8]) -> Option<u32> {
     let mut pos = 8usize;
     while let (Some(len), Some(kind)) = (b.get(pos..pos + 4), b.get(pos + 4..pos + 8)) {

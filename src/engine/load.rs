@@ -27,6 +27,8 @@ pub(crate) struct Load<'a> {
     pub want_metadata: bool,
     /// The request's deadline.
     pub deadline: Option<Instant>,
+    /// The page or frame to decode, 0-based (`pg-N`).
+    pub page: u32,
 }
 
 /// The decoded picture (stored orientation) and, when the decoder fed the first step's
@@ -87,6 +89,7 @@ pub(crate) fn load(config: &Config, job: &Load<'_>) -> Result<(Decoded, Option<S
         want_metadata: job.want_metadata,
         deadline: job.deadline,
         cmyk_profile: true,
+        page: job.page,
         // A vector picture is drawn at the size the first step resizes it to.
         render_size: match (format, job.first) {
             (InputFormat::Svg, Some(g)) => Some((g.scaled().width(), g.scaled().height())),

@@ -367,11 +367,46 @@ pub(crate) fn check_supported(p: &StepParams) -> Result<()> {
     }
     match &p.page {
         Some(PageSelect::Psd(_)) => refuse("pg", "PSD layer selection is not performed"),
-        Some(PageSelect::Single(n)) if *n != 1 => {
-            refuse("pg", "only the first page/frame is decoded yet")
-        }
         _ => Ok(()),
     }
+}
+
+/// The page or frame `pg-N` selects from the input, 0-based (0 without `pg`). The page is
+/// chosen before anything is decoded, so `pg` belongs to the unconditional steps; two
+/// different pages in one transformation are refused rather than one silently winning.
+pub(crate) fn input_page(steps: &[spec::Step]) -> Result<u32> {
+    let refuse = |reason: String| {
+        Err(Error::UnsupportedTransform {
+            key: "pg".into(),
+            reason,
+        })
+    };
+    let mut chosen: Option<u32> = None;
+    for step in steps {
+        match step {
+            spec::Step::Params(p) => {
+                if let Some(PageSelect::Single(n)) = p.page {
+                    match chosen {
+                        Some(c) if c != n => {
+                            return refuse(format!("pages {c} and {n} asked for in one request"))
+                        }
+                        _ => chosen = Some(n),
+                    }
+                }
+            }
+            spec::Step::If(block) => {
+                let branches = block.then.iter().chain(block.otherwise.iter().flatten());
+                for inner in branches {
+                    if input_page(std::slice::from_ref(inner))? != 0 {
+                        return refuse(
+                            "pg inside a conditional: the page is chosen before decoding".into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(chosen.map_or(0, |n| n.saturating_sub(1)))
 }
 
 pub(crate) fn rgba([r, g, b, a]: [u8; 4]) -> Rgba {

@@ -167,7 +167,9 @@ impl Engine {
             Error::UnsupportedMedia("the bytes are not a known media type".into())
         })?;
         let format = input_format(&media)?;
-        let header = decode::read_header(input, format, &load::decode_limits(&self.config))?;
+        let page = lower::input_page(&transform.steps)?;
+        let header =
+            decode::read_page_header(input, format, &load::decode_limits(&self.config), page)?;
         if transform.all_params().any(|p| p.original == Some(true)) {
             return original(input, &header, &media);
         }
@@ -215,6 +217,7 @@ impl Engine {
                 upright,
                 want_metadata: keep != KeptMetadata::None,
                 deadline: request.deadline,
+                page,
             },
         )?;
         check_deadline(request.deadline)?;
@@ -235,6 +238,8 @@ impl Engine {
         let mut report = Report::new(media.mime, stored);
         report.orientation = decoded.orientation;
         report.shrink_on_load = decoded.scale_denom;
+        report.page = page.saturating_add(1);
+        report.pages = header.frame_count;
         report.ignored = ignored;
 
         // Step 1 may have been planned against the full upright size while the frame was

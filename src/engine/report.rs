@@ -9,7 +9,9 @@
 //! | key | value |
 //! | --- | --- |
 //! | `input_mime` | sniffed MIME type, e.g. `"image/jpeg"` |
-//! | `input_size` | stored size `[width, height]` |
+//! | `input_size` | stored size `[width, height]` (of the page decoded) |
+//! | `page` | the page or frame decoded, 1-based (`pg-N`; 1 without it) |
+//! | `pages` | how many pages or frames the input has, or `null` when unknown |
 //! | `orientation` | EXIF orientation applied, 1–8 |
 //! | `shrink_on_load` | DCT denominator 1, 2, 4 or 8 |
 //! | `steps` | one object per step run: `input` `[w,h]`, `resize` `[w,h]` or `null`, `crop` `{"x","y","width","height"}` or `null`, `pad` `{"canvas":[w,h],"position":[x,y]}` or `null`, `ops` (strings such as `"rotate 90"`, in the order run), `output` `[w,h]` |
@@ -225,8 +227,12 @@ impl Serialize for StepReport {
 pub struct Report {
     /// MIME type sniffed from the input.
     pub input_mime: &'static str,
-    /// Stored size of the input.
+    /// Stored size of the input (of the page decoded).
     pub input_size: Size,
+    /// The page or frame decoded, 1-based (`pg-N`).
+    pub page: u32,
+    /// How many pages or frames the input has, where known.
+    pub pages: Option<u32>,
     /// EXIF orientation applied (1 = none).
     pub orientation: u8,
     /// DCT shrink-on-load denominator (1, 2, 4 or 8).
@@ -253,6 +259,8 @@ impl Report {
         Report {
             input_mime,
             input_size,
+            page: 1,
+            pages: Some(1),
             orientation: 1,
             shrink_on_load: 1,
             steps: Vec::new(),
@@ -283,6 +291,8 @@ impl Report {
     fn fields<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
         m.serialize_entry("input_mime", self.input_mime)?;
         m.serialize_entry("input_size", &Wh(self.input_size))?;
+        m.serialize_entry("page", &self.page)?;
+        m.serialize_entry("pages", &self.pages)?;
         m.serialize_entry("orientation", &self.orientation)?;
         m.serialize_entry("shrink_on_load", &self.shrink_on_load)?;
         m.serialize_entry("steps", &self.steps)?;
@@ -406,7 +416,8 @@ mod tests {
         assert_eq!(
             report.to_json(),
             concat!(
-                r#"{"input_mime":"image/jpeg","input_size":[1920,1280],"orientation":6,"#,
+                r#"{"input_mime":"image/jpeg","input_size":[1920,1280],"page":1,"pages":1,"#,
+                r#""orientation":6,"#,
                 r#""shrink_on_load":4,"steps":[{"input":[1280,1920],"resize":[300,450],"#,
                 r#""crop":{"x":0,"y":75,"width":300,"height":300},"pad":null,"#,
                 r#""ops":["rotate 90","flip both"],"output":[300,300]},"#,

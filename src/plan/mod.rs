@@ -147,6 +147,14 @@ pub enum PlanError {
         /// The maximum side.
         max: u64,
     },
+    /// `pg-N` asks for a page or frame the input does not have.
+    #[error("page {page} was asked for but the input has {pages}")]
+    PageOutOfRange {
+        /// The page asked for, 1-based.
+        page: u32,
+        /// How many pages or frames the input has.
+        pages: u32,
+    },
     /// An internal consistency check failed (a bug in `plan`; never expected).
     #[error("internal geometry error: {0}")]
     Internal(&'static str),

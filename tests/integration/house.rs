@@ -175,6 +175,8 @@ fn the_report_has_one_json_schema() {
     let mut expected = [
         "input_mime",
         "input_size",
+        "page",
+        "pages",
         "orientation",
         "shrink_on_load",
         "steps",

@@ -13,6 +13,7 @@ mod house;
 mod jxl;
 mod odd;
 mod ops;
+mod page;
 mod plan;
 mod sniff;
 mod spec;

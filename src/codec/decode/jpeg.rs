@@ -1,4 +1,6 @@
+use super::cursor::READ_CHUNK;
 use super::*;
+use std::io::{self, BufRead, Read};
 
 /// One APP2 ICC_PROFILE chunk: (sequence number, chunk count, data).
 type IccChunk<'a> = (u8, u8, &'a [u8]);
