@@ -7,6 +7,12 @@
 //! - `decode_dc/<photo>/<W×H>`: [`pixform::codec::jpeg_dc::decode_dc`], the DC-only 1/8
 //!   image, on each JPEG.
 //!
+//! - `decode_modern/<file>/<W×H>`: the decoders added for phones and the web, on files of
+//!   `../shared/corpus/odd` and `tests/fixtures`: a 3024×4032 phone AVIF (full size, and
+//!   once: AVIF has no shrink-on-load), a 320×213 lossy JPEG XL,
+//!   the libvips logo SVG rendered at its own 736×552 and at 1600 px wide, and with the
+//!   `heic` feature a 1280×854 HEIC.
+//!
 //! `sample_size(10)` with flat sampling and a short measurement time keep a full run to a
 //! few minutes on 2 cores. No assertions: a photo that fails to decode is reported on stderr
 //! and skipped.
@@ -114,5 +120,67 @@ fn decoders(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, decoders);
+/// The AVIF, JPEG XL, SVG (and HEIC) decoders, each at the sizes a request meets.
+fn modern(c: &mut Criterion) {
+    let limits = DecodeLimits::default();
+    let odd = Path::new("../shared/corpus/odd");
+    let svg_wide = DecodeOptions {
+        render_size: Some((1600, 1200)),
+        ..DecodeOptions::default()
+    };
+    let mut inputs = vec![
+        (
+            odd.join("avif/libvips--avif-orientation-6.avif"),
+            InputFormat::Avif,
+            DecodeOptions::default(),
+        ),
+        (
+            Path::new("tests/fixtures/jxl/photo-lossy.jxl").to_path_buf(),
+            InputFormat::Jxl,
+            DecodeOptions::default(),
+        ),
+        (
+            odd.join("svg/libvips--logo.svg"),
+            InputFormat::Svg,
+            DecodeOptions::default(),
+        ),
+        (
+            odd.join("svg/libvips--logo.svg"),
+            InputFormat::Svg,
+            svg_wide,
+        ),
+    ];
+    if cfg!(feature = "heic") {
+        inputs.push((
+            odd.join("heic/libheif--example.heic"),
+            InputFormat::Heic,
+            DecodeOptions::default(),
+        ));
+    }
+    let mut g = c.benchmark_group("decode_modern");
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    for (path, format, opts) in &inputs {
+        let name = short_name(path);
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("decode_modern/{name}: {} not found", path.display());
+            continue;
+        };
+        let size = match decode(&bytes, *format, opts, &limits) {
+            Ok(d) => format!("{}x{}", d.frame.width(), d.frame.height()),
+            Err(e) => {
+                eprintln!("decode_modern/{name}: skipped ({e})");
+                continue;
+            }
+        };
+        g.bench_with_input(BenchmarkId::new(name.as_str(), size), opts, |b, o| {
+            b.iter(|| decode(black_box(&bytes), *format, o, &limits))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, decoders, modern);
 criterion_main!(benches);
