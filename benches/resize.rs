@@ -6,6 +6,9 @@
 //!
 //! `resize_rows/gradient-rgb/<width>`: the same RGB resizes through `ops::RowResizer`, fed 64
 //! rows at a time as the JPEG decoder feeds it (the copy into its window is part of the time).
+//!
+//! `resize_linear/<input>/<width>`: the `resize` cases with `linear_light` (16-bit linear
+//! intermediate, `Config::linear_light`), to read against `resize/…` of the same id.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use pixform::ops::{resize, Filter, ResizeParams, RowResizer};
@@ -53,15 +56,34 @@ fn bench(c: &mut Criterion) {
             if width >= frame.width() {
                 continue; // Downscales only.
             }
-            let height = ((u64::from(frame.height()) * u64::from(width)
-                + u64::from(frame.width()) / 2)
-                / u64::from(frame.width()))
-            .max(1) as u32;
+            let height = height_for(frame, width);
             let p = ResizeParams {
                 width,
                 height,
                 filter: Filter::Lanczos3,
                 source: None,
+                linear_light: false,
+            };
+            group.bench_with_input(BenchmarkId::new(*name, width), frame, |b, f| {
+                b.iter(|| resize(std::hint::black_box(f), &p).expect("resize"))
+            });
+        }
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("resize_linear");
+    group.sample_size(10);
+    for (name, frame) in &inputs {
+        for width in [300u32, 1200] {
+            if width >= frame.width() {
+                continue;
+            }
+            let height = height_for(frame, width);
+            let p = ResizeParams {
+                width,
+                height,
+                linear_light: true,
+                ..ResizeParams::default()
             };
             group.bench_with_input(BenchmarkId::new(*name, width), frame, |b, f| {
                 b.iter(|| resize(std::hint::black_box(f), &p).expect("resize"))
@@ -79,12 +101,19 @@ fn bench(c: &mut Criterion) {
             height: width * 3 / 4,
             filter: Filter::Lanczos3,
             source: None,
+            linear_light: false,
         };
         group.bench_with_input(BenchmarkId::new(name, width), &frame, |b, f| {
             b.iter(|| fed(std::hint::black_box(f), &p))
         });
     }
     group.finish();
+}
+
+/// The height that keeps `frame`'s aspect ratio at `width` (rounded, at least 1).
+fn height_for(frame: &Frame, width: u32) -> u32 {
+    let (w, h) = (u64::from(frame.width()), u64::from(frame.height()));
+    ((h * u64::from(width) + w / 2) / w).max(1) as u32
 }
 
 /// `f` through a [`RowResizer`], at most 64 rows per call.

@@ -317,6 +317,15 @@ enum pxf_status pxf_config_set_strict(struct pxf_config *config, bool on);
 enum pxf_status pxf_config_set_color_management(struct pxf_config *config, bool on);
 
 /**
+ * Resizes in linear light (true) rather than on sRGB code values (false, the default):
+ * fine patterns and bright detail on dark ground keep their brightness when shrunk, at the
+ * cost of 16-bit work on what the resize reads (after shrink-on-load).
+ *
+ * Returns `PXF_OK`, or `PXF_INVALID_ARGUMENT` for a NULL config.
+ */
+enum pxf_status pxf_config_set_linear_light(struct pxf_config *config, bool on);
+
+/**
  * Sets the threads one request may use (0 = one per core, the default; 1 = the caller's
  * only). Today a second thread decodes half of a baseline JPEG on the 1/8 and 1/4 paths,
  * taken from a process-wide helper pool that creating an engine starts (unless this is 1);

@@ -165,6 +165,7 @@ _CONFIG_SETTERS = {
     "keep_metadata": ("pxf_config_set_keep_metadata", c_bool),
     "strict": ("pxf_config_set_strict", c_bool),
     "color_management": ("pxf_config_set_color_management", c_bool),
+    "linear_light": ("pxf_config_set_linear_light", c_bool),
     "threads": ("pxf_config_set_threads", c_size_t),
     "jpeg_subsampling": ("pxf_config_set_jpeg_subsampling", c_uint32),
     "png_compression": ("pxf_config_set_png_compression", c_uint32),

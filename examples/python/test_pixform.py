@@ -98,6 +98,12 @@ class Success(unittest.TestCase):
             out = self.transform(engine, self.photo, "w-300")
             self.assertEqual((out.width, out.height), (300, 200))
 
+    def test_linear_light_resizes_the_same_size(self):
+        with pixform.Engine(linear_light=True) as engine:
+            out = self.transform(engine, self.photo, "w-300")
+            self.assertEqual((out.width, out.height), (300, 200))
+            self.assertGreater(out.report["shrink_on_load"], 1)
+
     def test_transform(self):
         with pixform.Engine() as engine:
             out = self.transform(engine, self.photo, "w-300")

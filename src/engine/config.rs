@@ -89,6 +89,11 @@ pub struct Config {
     /// CMYK JPEGs go through their CMYK profile either way (their RGB has to come from
     /// somewhere).
     pub color_management: bool,
+    /// Resize in linear light (off by default, as every peer's default): fine patterns
+    /// and bright detail on dark ground keep their brightness when shrunk. Costs 16-bit
+    /// copies of what the resize reads, after shrink-on-load (which it keeps); JPEG rows are
+    /// then not fed to the resize as they are decoded. Applies to resizes only.
+    pub linear_light: bool,
 }
 
 impl Default for Config {
@@ -107,6 +112,7 @@ impl Default for Config {
             save_data_quality: None,
             threads: 0,
             color_management: true,
+            linear_light: false,
         }
     }
 }

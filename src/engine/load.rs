@@ -103,7 +103,10 @@ pub(crate) fn load(config: &Config, job: &Load<'_>) -> Result<(Decoded, Option<S
     });
     let shrunk = Size::new(header.width.div_ceil(denom), header.height.div_ceil(denom));
     let fused = match (format, shrunk) {
-        (InputFormat::Jpeg, Some(s)) => fused_resize(job, s).map(|p| (s, p)),
+        // Linear light resizes the decoded picture, not rows as they come.
+        (InputFormat::Jpeg, Some(s)) if !config.linear_light => {
+            fused_resize(job, s).map(|p| (s, p))
+        }
         _ => None,
     };
     let Some((shrunk, resize)) = fused else {

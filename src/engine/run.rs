@@ -170,7 +170,7 @@ impl<'a> Runner<'a> {
                 frame = self.settle_color(frame);
             }
             let ran;
-            (frame, ran) = run_op(frame, op)?;
+            (frame, ran) = run_op(frame, op, self.config.linear_light)?;
             if let (true, Some(r)) = (ran, op.report()) {
                 report.ops.push(r);
             }
@@ -184,7 +184,7 @@ impl<'a> Runner<'a> {
 }
 
 /// Runs one op; `false` when it had nothing to do (background on an opaque layout).
-pub(crate) fn run_op(frame: Frame, op: &Op) -> Result<(Frame, bool)> {
+pub(crate) fn run_op(frame: Frame, op: &Op, linear_light: bool) -> Result<(Frame, bool)> {
     let out = match op {
         Op::Resample(Resample::Keep) => frame,
         Op::Resample(Resample::Window(r)) => ops::crop(
@@ -202,6 +202,7 @@ pub(crate) fn run_op(frame: Frame, op: &Op) -> Result<(Frame, bool)> {
                 width: size.width(),
                 height: size.height(),
                 source: Some(*source),
+                linear_light,
                 ..ops::ResizeParams::default()
             },
         )?,

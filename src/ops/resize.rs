@@ -44,6 +44,7 @@ pub use crate::plan::SourceBox;
 /// | --- | --- | --- |
 /// | `width`, `height` | output size, ≥ 1; **0 means the source box's side rounded** (the source's side without a box) | 0 |
 /// | `filter` | [`Filter`] | `Lanczos3` |
+/// | `linear_light` | resample light rather than sRGB code values (16-bit linear intermediate; slower, [`crate::Config::linear_light`]) | `false` |
 /// | `source` | optional [`SourceBox`] inside the source: only that part is resampled, and the filter never reads pixels outside the whole-pixel rectangle around it (a hard cut, as if cropped first) | `None` (whole frame) |
 ///
 /// The default is therefore a copy.
@@ -57,6 +58,8 @@ pub struct ResizeParams {
     pub filter: Filter,
     /// Part of the source to resample.
     pub source: Option<SourceBox>,
+    /// Average light, not sRGB code values (`resize/linear.rs`).
+    pub linear_light: bool,
 }
 
 /// Frees a thread's resizer buffers once they exceed this many bytes after a call. Kept
@@ -105,6 +108,9 @@ pub fn resize_owned(src: Frame, p: &ResizeParams) -> Result<Frame> {
 
 fn resize_from(src: Cow<'_, Frame>, p: &ResizeParams) -> Result<Frame> {
     let setup = Setup::new(src.width(), src.height(), src.layout(), p)?;
+    if p.linear_light && p.filter != Filter::Nearest {
+        return linear::resize(&src, setup);
+    }
     if src.layout().has_alpha() && !uniform_alpha(&src) {
         return resize_premultiplied(src, setup);
     }
@@ -685,5 +691,6 @@ fn source_box(width: u32, height: u32, b: Option<SourceBox>) -> Result<SourceBox
     })
 }
 
+mod linear;
 #[cfg(test)]
 mod tests;

@@ -11,6 +11,7 @@ mod ffi;
 mod heic;
 mod house;
 mod jxl;
+mod linear;
 mod odd;
 mod ops;
 mod page;

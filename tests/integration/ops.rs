@@ -287,6 +287,7 @@ fn resize_has_no_dark_fringe() {
                     height: h,
                     filter,
                     source: None,
+                    linear_light: false,
                 },
             )
             .unwrap();

@@ -222,6 +222,7 @@ fn config_setters() {
     assert_eq!(pxf_config_set_keep_metadata(c, true), ok);
     assert_eq!(pxf_config_set_strict(c, false), ok);
     assert_eq!(pxf_config_set_color_management(c, false), ok);
+    assert_eq!(pxf_config_set_linear_light(c, true), ok);
     assert_eq!(pxf_config_set_threads(c, 2), ok);
     assert_eq!(pxf_config_set_jpeg_subsampling(c, 444), ok);
     assert_eq!(pxf_config_set_jpeg_subsampling(c, 411), bad);
@@ -248,6 +249,7 @@ fn config_setters() {
     assert_eq!(config.default_quality.get(), 55);
     assert!(!config.auto_format && config.auto_avif && config.keep_metadata && !config.strict);
     assert!(!config.color_management);
+    assert!(config.linear_light);
     assert_eq!(config.threads, 2);
     assert_eq!(config.jpeg_subsampling, ChromaSubsampling::Yuv444);
     assert_eq!(config.png_compression, PngCompression::High);

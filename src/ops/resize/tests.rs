@@ -245,6 +245,7 @@ fn rows_fed_in_order_resize_like_the_whole_frame() {
                 height: h,
                 filter,
                 source,
+                linear_light: false,
             };
             let whole = resize(&src, &p).unwrap();
             for chunk in [1, 7, 64] {
