@@ -818,12 +818,15 @@ fn webp_frame_count(b: &[u8]) -> Option<u32> {
     Some(n.max(1))
 }
 
-/// The APNG frame count from `acTL` (1 for a plain PNG).
-/// A TIFF's page count (past `cap` counted as `cap + 1`).
+/// A TIFF's page count (past `cap` counted as `cap + 1`); `None` when the chain cannot be
+/// walked from the header (the decoder then reports what is wrong).
 fn tiff_page_count(b: &[u8], cap: u32) -> Option<u32> {
-    page::tiff_pages(b, cap).map(|p| u32::try_from(p.len()).unwrap_or(u32::MAX))
+    page::tiff_pages(b, cap)
+        .filter(|p| !p.is_empty())
+        .map(|p| u32::try_from(p.len()).unwrap_or(u32::MAX))
 }
 
+/// The APNG frame count from `acTL` (1 for a plain PNG).
 fn png_frame_count(b: &[u8]) -> Option<u32> {
     let mut pos = 8usize;
     while let (Some(len), Some(kind)) = (b.get(pos..pos + 4), b.get(pos + 4..pos + 8)) {
