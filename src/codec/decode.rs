@@ -240,10 +240,9 @@ pub fn read_page_header(
     if page > 0 {
         let header = match format {
             InputFormat::Tiff => guarded(format, || {
+                // The page count is the whole file's: `open_image` walks the real bytes.
                 let overlay = page::tiff_overlay(bytes, page, limits.max_frames)?;
-                let (mut header, _) = open_image(bytes, format, limits, None, Some(overlay))?;
-                // The overlay's chain starts at `page`: count the whole file's pages.
-                header.frame_count = tiff_page_count(bytes, limits.max_frames);
+                let (header, _) = open_image(bytes, format, limits, None, Some(overlay))?;
                 Ok(header)
             })?,
             _ => read_page_header(bytes, format, limits, 0)?,

@@ -372,38 +372,23 @@ pub(crate) fn check_supported(p: &StepParams) -> Result<()> {
 }
 
 /// The page or frame `pg-N` selects from the input, 0-based (0 without `pg`). The page is
-/// chosen before anything is decoded, so `pg` belongs to the unconditional steps; two
-/// different pages in one transformation are refused rather than one silently winning.
+/// chosen before anything is decoded, so it comes from the unconditional steps (the parser
+/// refuses `pg` inside a conditional); two different pages in one transformation are
+/// refused rather than one silently winning.
 pub(crate) fn input_page(steps: &[spec::Step]) -> Result<u32> {
-    let refuse = |reason: String| {
-        Err(Error::UnsupportedTransform {
-            key: "pg".into(),
-            reason,
-        })
-    };
     let mut chosen: Option<u32> = None;
     for step in steps {
-        match step {
-            spec::Step::Params(p) => {
-                if let Some(PageSelect::Single(n)) = p.page {
-                    match chosen {
-                        Some(c) if c != n => {
-                            return refuse(format!("pages {c} and {n} asked for in one request"))
-                        }
-                        _ => chosen = Some(n),
-                    }
-                }
+        let spec::Step::Params(p) = step else {
+            continue;
+        };
+        if let Some(PageSelect::Single(n)) = p.page {
+            if let Some(c) = chosen.filter(|&c| c != n) {
+                return Err(Error::UnsupportedTransform {
+                    key: "pg".into(),
+                    reason: format!("pages {c} and {n} asked for in one request"),
+                });
             }
-            spec::Step::If(block) => {
-                let branches = block.then.iter().chain(block.otherwise.iter().flatten());
-                for inner in branches {
-                    if input_page(std::slice::from_ref(inner))? != 0 {
-                        return refuse(
-                            "pg inside a conditional: the page is chosen before decoding".into(),
-                        );
-                    }
-                }
-            }
+            chosen = Some(n);
         }
     }
     Ok(chosen.map_or(0, |n| n.saturating_sub(1)))
