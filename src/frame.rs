@@ -133,6 +133,18 @@ impl Frame {
         Frame::new(width, height, layout, data)
     }
 
+    /// A frame from samples known to fit: `data.len()` is `width × height × channels` with
+    /// both sides ≥ 1, because they come from a [`crate::Frame16`] of that shape.
+    pub(crate) fn same_shape(width: u32, height: u32, layout: PixelLayout, data: Vec<u8>) -> Frame {
+        debug_assert_eq!(byte_len(width, height, layout), Some(data.len()));
+        Frame {
+            width,
+            height,
+            layout,
+            data,
+        }
+    }
+
     /// Width in pixels (≥ 1).
     pub fn width(&self) -> u32 {
         self.width

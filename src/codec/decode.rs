@@ -9,8 +9,9 @@
 //!   [`DecodeLimits`] so its decoders refuse bombs too.
 //!
 //! Output frames are in **stored** orientation; [`Decoded::orientation`] says how to turn
-//! them upright. Layouts are Gray8, GrayAlpha8, Rgb8 or Rgba8 (16-bit and float input is
-//! reduced to 8 bits, palettes and tRNS expanded, CMYK converted to RGB).
+//! them upright. Layouts are Gray8, GrayAlpha8, Rgb8 or Rgba8 (palettes and tRNS expanded,
+//! CMYK converted to RGB); float input is reduced to 8 bits, and 16-bit PNG and TIFF input
+//! too unless [`DecodeOptions::keep_16bit`] asks for a [`crate::Frame16`].
 
 use std::cell::Cell;
 use std::io::Read;
@@ -22,10 +23,10 @@ use image::codecs::{
     webp::WebPDecoder,
 };
 use image::error::LimitErrorKind;
-use image::{ColorType, ImageDecoder, ImageError};
+use image::{ImageDecoder, ImageError};
 
 use crate::codec::metadata::{exif_orientation, strip_exif_prefix, Metadata, EXIF_PREFIX};
-use crate::{Error, Frame, Limit, PixelLayout, Result};
+use crate::{Error, Frame, Limit, PixelLayout, Pixels, Result};
 
 pub use crate::format::InputFormat;
 
@@ -77,6 +78,9 @@ pub struct DecodeOptions {
     /// Which page of a multi-page TIFF, or which frame of an animated GIF, WebP or PNG
     /// (composited on the canvas), 0-based. The other formats have page 0 only.
     pub page: u32,
+    /// Keep 16-bit PNG and TIFF samples at 16 bits ([`Pixels::Sixteen`]) instead of
+    /// reducing them to 8. The other formats, and animation frames, always give 8 bits.
+    pub keep_16bit: bool,
 }
 
 /// What the header says, read without decoding pixels.
@@ -108,8 +112,12 @@ pub struct Header {
 /// A decoded picture.
 #[derive(Debug, Clone)]
 pub struct Decoded {
-    /// The pixels, in stored orientation, possibly shrunk on load.
-    pub frame: crate::Frame,
+    /// The pixels, in stored orientation, possibly shrunk on load: 8 bits a sample, or 16
+    /// with [`DecodeOptions::keep_16bit`].
+    pub frame: Pixels,
+    /// Bits per sample of the stored picture where the decoder says (8 for JPEG; 8, 16 or
+    /// 32 (float) for the formats read through `image`), `None` otherwise.
+    pub source_bits: Option<u8>,
     /// The shrink-on-load denominator: 1, 2, 4 or 8.
     pub scale_denom: u8,
     /// EXIF orientation 1..=8 (1 when absent).
@@ -317,7 +325,8 @@ pub fn decode(
             let frame = Frame::new(width, height, layout, data)
                 .map_err(|e| undecodable(InputFormat::Jpeg, e.to_string()))?;
             Ok(Decoded {
-                frame,
+                frame: frame.into(),
+                source_bits: Some(8),
                 scale_denom: d.scale_denom,
                 orientation: d.orientation,
                 metadata: d.metadata,
@@ -449,6 +458,7 @@ fn guarded<T>(format: InputFormat, f: impl FnOnce() -> Result<T>) -> Result<T> {
 
 mod av1;
 mod cursor;
+mod depth;
 use cursor::DeadlineCursor;
 mod heif;
 mod heif_still;
@@ -624,52 +634,16 @@ fn decode_image(
     })?;
     let mut buf = alloc(total)?;
     dec.read_image_boxed(&mut buf).map_err(err)?;
-    let (layout, data) = to_8bit(color, buf)
-        .ok_or_else(|| undecodable(format, format!("unsupported colour type {color:?}")))?;
-    let frame = Frame::new(header.width, header.height, layout, data)
-        .map_err(|e| undecodable(format, e.to_string()))?;
+    let size = (header.width, header.height);
+    let frame =
+        depth::pixels(color, buf, size, opts.keep_16bit).map_err(|why| undecodable(format, why))?;
     Ok(Decoded {
         frame,
+        source_bits: depth::layout_of(color).map(|(_, bits)| bits),
         scale_denom: 1,
         orientation: header.orientation,
         metadata,
         profile_applied: false,
-    })
-}
-
-/// Reduces `image`'s sample types to our 8-bit layouts (16-bit and f32 samples are native
-/// endian in `buf`).
-fn to_8bit(color: ColorType, buf: Vec<u8>) -> Option<(PixelLayout, Vec<u8>)> {
-    let from16 = |b: &[u8]| -> Vec<u8> {
-        b.chunks_exact(2)
-            .map(|c| {
-                let v = u32::from(u16::from_ne_bytes([c[0], c[1]]));
-                // Rounded v * 255 / 65535; at most 255.
-                ((v * 255 + 32767) / 65535) as u8
-            })
-            .collect()
-    };
-    let from32f = |b: &[u8]| -> Vec<u8> {
-        b.chunks_exact(4)
-            .map(|c| {
-                let v = f32::from_ne_bytes([c[0], c[1], c[2], c[3]]);
-                // Clamped to 0..=255 first, so the cast cannot truncate (NaN becomes 0).
-                (v.clamp(0.0, 1.0) * 255.0).round() as u8
-            })
-            .collect()
-    };
-    Some(match color {
-        ColorType::L8 => (PixelLayout::Gray8, buf),
-        ColorType::La8 => (PixelLayout::GrayAlpha8, buf),
-        ColorType::Rgb8 => (PixelLayout::Rgb8, buf),
-        ColorType::Rgba8 => (PixelLayout::Rgba8, buf),
-        ColorType::L16 => (PixelLayout::Gray8, from16(&buf)),
-        ColorType::La16 => (PixelLayout::GrayAlpha8, from16(&buf)),
-        ColorType::Rgb16 => (PixelLayout::Rgb8, from16(&buf)),
-        ColorType::Rgba16 => (PixelLayout::Rgba8, from16(&buf)),
-        ColorType::Rgb32F => (PixelLayout::Rgb8, from32f(&buf)),
-        ColorType::Rgba32F => (PixelLayout::Rgba8, from32f(&buf)),
-        _ => return None,
     })
 }
 

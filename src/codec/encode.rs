@@ -32,6 +32,7 @@ use crate::codec::decode::past;
 use crate::codec::metadata::Metadata;
 use crate::error::{Error, Result};
 use crate::frame::{Frame, PixelLayout};
+use crate::Frame16;
 
 /// The largest side libwebp encodes.
 pub const WEBP_MAX_DIMENSION: u32 = 16_383;
@@ -190,6 +191,21 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// Huffman optimisation costs about 14 % here (about 2× of a SIMD encode's few
 /// milliseconds) for 1.4 % fewer bytes on every delivery; sharp enables it by default too.
 mod jpeg;
+
+/// [`encode`] of a 16-bit frame: a 16-bit PNG, the only format pixform writes at that
+/// depth (`opts.format` is not read; quality and the lossy settings do not apply).
+///
+/// # Errors
+/// As [`encode`].
+pub fn encode_png16(frame: &Frame16, opts: &EncodeOptions) -> Result<Vec<u8>> {
+    if past(opts.deadline) {
+        return Err(Error::DeadlineExceeded);
+    }
+    match png::encode16(frame, opts) {
+        Err(Error::Encode { .. }) if past(opts.deadline) => Err(Error::DeadlineExceeded),
+        other => other,
+    }
+}
 
 /// PNG through image's `PngEncoder` (png crate, fdeflate for `Fast`).
 mod png;

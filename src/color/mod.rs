@@ -143,46 +143,60 @@ fn is_srgb(p: &ColorProfile, name: &str) -> bool {
         && close(p.blue_colorant, srgb.blue_colorant)
 }
 
-/// A prepared RGB(A) → sRGB transform for one frame layout.
+/// A prepared RGB(A) → sRGB transform for one frame layout, at 8 or 16 bits a sample.
 pub struct ToSrgb {
-    transform: Arc<moxcms::Transform8BitExecutor>,
+    profile: Arc<ColorProfile>,
     layout: PixelLayout,
+    executor: Executor,
+}
+
+/// The moxcms transform for one depth.
+enum Executor {
+    Eight(Arc<moxcms::Transform8BitExecutor>),
+    Sixteen(Arc<moxcms::Transform16BitExecutor>),
 }
 
 impl std::fmt::Debug for ToSrgb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bits = match self.executor {
+            Executor::Eight(_) => 8,
+            Executor::Sixteen(_) => 16,
+        };
         f.debug_struct("ToSrgb")
             .field("layout", &self.layout)
+            .field("bits", &bits)
             .finish()
     }
 }
 
 impl ToSrgb {
-    /// The transform from `profile` to sRGB for frames of `layout` (Rgb8 or Rgba8).
+    /// The transform from `profile` to sRGB for 8-bit frames of `layout` (Rgb8 or Rgba8).
     ///
     /// # Errors
     /// Why no transform exists (another colour space, a grey frame, a profile moxcms
     /// cannot use), as a sentence for the report.
     pub fn new(profile: &Profile, layout: PixelLayout) -> Result<ToSrgb, String> {
+        ToSrgb::with_bits(profile, layout, 8)
+    }
+
+    /// [`ToSrgb::new`] for frames of `bits` (8 or 16) a sample: 16-bit frames are converted
+    /// in 16 bits ([`crate::Frame16`]).
+    ///
+    /// # Errors
+    /// As [`ToSrgb::new`].
+    pub fn with_bits(profile: &Profile, layout: PixelLayout, bits: u8) -> Result<ToSrgb, String> {
         if profile.space != ColorSpace::Rgb {
             return Err(format!(
                 "a {:?} profile on an RGB picture does not apply",
                 profile.space
             ));
         }
-        let mox = match layout {
-            PixelLayout::Rgb8 => Layout::Rgb,
-            PixelLayout::Rgba8 => Layout::Rgba,
-            _ => return Err("an RGB profile on a grey picture does not apply".into()),
-        };
-        let srgb = ColorProfile::new_srgb();
-        let parsed = &profile.parsed;
-        let transform = catch_unwind(AssertUnwindSafe(|| {
-            parsed.create_transform_8bit(mox, &srgb, mox, TransformOptions::default())
-        }))
-        .map_err(|_| "no transform could be built from the profile".to_string())?
-        .map_err(|e| format!("no transform could be built from the profile ({e})"))?;
-        Ok(ToSrgb { transform, layout })
+        let executor = build(&profile.parsed, layout, bits)?;
+        Ok(ToSrgb {
+            profile: Arc::clone(&profile.parsed),
+            layout,
+            executor,
+        })
     }
 
     /// `frame` in sRGB (alpha untouched).
@@ -190,20 +204,91 @@ impl ToSrgb {
     /// # Errors
     /// Why the transform failed (the frame is then returned unchanged by the caller).
     pub fn apply(&self, frame: &Frame) -> Result<Frame, String> {
-        if frame.layout() != self.layout {
-            return Err("the frame's layout changed after the transform was built".into());
-        }
-        let src = frame.data();
-        let mut out = Vec::new();
-        out.try_reserve_exact(src.len())
-            .map_err(|_| "no memory for the converted picture".to_string())?;
-        out.resize(src.len(), 0);
-        let t = &self.transform;
-        catch_unwind(AssertUnwindSafe(|| t.transform(src, &mut out)))
-            .map_err(|_| "the colour transform failed".to_string())?
-            .map_err(|e| format!("the colour transform failed ({e})"))?;
+        self.check_layout(frame.layout())?;
+        let rebuilt;
+        let t = match &self.executor {
+            Executor::Eight(t) => t,
+            Executor::Sixteen(_) => match build(&self.profile, self.layout, 8)? {
+                Executor::Eight(t) => {
+                    rebuilt = t;
+                    &rebuilt
+                }
+                Executor::Sixteen(_) => return Err("no 8-bit transform".into()),
+            },
+        };
+        let out = run(frame.data(), |src, out| t.transform(src, out))?;
         Frame::new(frame.width(), frame.height(), self.layout, out).map_err(|e| e.to_string())
     }
+
+    /// A 16-bit `frame` in sRGB, in 16 bits (alpha untouched).
+    ///
+    /// # Errors
+    /// As [`ToSrgb::apply`].
+    pub fn apply16(&self, frame: &crate::Frame16) -> Result<crate::Frame16, String> {
+        self.check_layout(frame.layout())?;
+        let rebuilt;
+        let t = match &self.executor {
+            Executor::Sixteen(t) => t,
+            Executor::Eight(_) => match build(&self.profile, self.layout, 16)? {
+                Executor::Sixteen(t) => {
+                    rebuilt = t;
+                    &rebuilt
+                }
+                Executor::Eight(_) => return Err("no 16-bit transform".into()),
+            },
+        };
+        let out = run(frame.data(), |src, out| t.transform(src, out))?;
+        crate::Frame16::new(frame.width(), frame.height(), self.layout, out)
+            .map_err(|e| e.to_string())
+    }
+
+    fn check_layout(&self, layout: PixelLayout) -> Result<(), String> {
+        if layout == self.layout {
+            Ok(())
+        } else {
+            Err("the frame's layout changed after the transform was built".into())
+        }
+    }
+}
+
+/// moxcms' transform from `parsed` to sRGB for `layout` at `bits` a sample.
+fn build(parsed: &ColorProfile, layout: PixelLayout, bits: u8) -> Result<Executor, String> {
+    let mox = match layout {
+        PixelLayout::Rgb8 => Layout::Rgb,
+        PixelLayout::Rgba8 => Layout::Rgba,
+        _ => return Err("an RGB profile on a grey picture does not apply".into()),
+    };
+    let srgb = ColorProfile::new_srgb();
+    let options = TransformOptions::default();
+    let built = catch_unwind(AssertUnwindSafe(|| {
+        if bits == 16 {
+            parsed
+                .create_transform_16bit(mox, &srgb, mox, options)
+                .map(Executor::Sixteen)
+        } else {
+            parsed
+                .create_transform_8bit(mox, &srgb, mox, options)
+                .map(Executor::Eight)
+        }
+    }));
+    built
+        .map_err(|_| "no transform could be built from the profile".to_string())?
+        .map_err(|e| format!("no transform could be built from the profile ({e})"))
+}
+
+/// Runs a transform from `src` into a new buffer of the same length, catching panics.
+fn run<T: Copy + Default>(
+    src: &[T],
+    transform: impl FnOnce(&[T], &mut [T]) -> Result<(), moxcms::CmsError>,
+) -> Result<Vec<T>, String> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(src.len())
+        .map_err(|_| "no memory for the converted picture".to_string())?;
+    out.resize(src.len(), T::default());
+    catch_unwind(AssertUnwindSafe(|| transform(src, &mut out)))
+        .map_err(|_| "the colour transform failed".to_string())?
+        .map_err(|e| format!("the colour transform failed ({e})"))?;
+    Ok(out)
 }
 
 /// A prepared CMYK → sRGB transform, applied to rows as they leave the JPEG decoder.

@@ -56,7 +56,7 @@ pub(crate) fn plan(
     if profile.is_srgb() {
         return done(name, ColorAction::AlreadySrgb);
     }
-    match ToSrgb::new(&profile, decoded.frame.layout()) {
+    match ToSrgb::with_bits(&profile, decoded.frame.layout(), decoded.frame.bits()) {
         Ok(t) => ColorPlan {
             report: ColorReport {
                 profile: name,

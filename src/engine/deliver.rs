@@ -13,7 +13,7 @@ use crate::format::OutputFormat;
 use crate::negotiate::{self, Picture, Policy, Wanted};
 use crate::ops;
 use crate::spec::{Format, Quality, StepParams};
-use crate::Frame;
+use crate::{Frame16, Pixels};
 
 /// Default colour transparent pixels are flattened onto when the output has no alpha and
 /// no `bg` was given: white, as browsers show transparent images on a white page.
@@ -58,8 +58,8 @@ impl EncodingKeys {
 
 /// The picture after its last step, and what the chain decided about it.
 pub(crate) struct Finished {
-    /// The pixels.
-    pub frame: Frame,
+    /// The pixels (16 bits only when the output may keep them).
+    pub frame: Pixels,
     /// The chain's encoding keys.
     pub keys: EncodingKeys,
     /// The colour alpha is flattened onto for JPEG (the last opaque `bg`).
@@ -85,38 +85,33 @@ pub(crate) fn deliver(
         metadata,
         input_format,
     } = done;
-    let wanted = match (keys.format, request.format) {
-        (Some(Format::Auto), _) => Wanted::Auto,
-        (Some(Format::Orig), _) => Wanted::Original,
-        (Some(Format::Jpeg), _) => Wanted::Exact(OutputFormat::Jpeg),
-        (Some(Format::Png), _) => Wanted::Exact(OutputFormat::Png),
-        (Some(Format::Webp), _) => Wanted::Exact(OutputFormat::Webp),
-        (Some(Format::Avif), _) => Wanted::Exact(OutputFormat::Avif),
-        (Some(Format::Gif), _) => Wanted::Exact(OutputFormat::Gif),
-        (Some(Format::Svg), _) => {
-            return Err(Error::UnsupportedTransform {
-                key: "f-svg".into(),
-                reason: "pixform does not vectorise raster pictures".into(),
-            })
-        }
-        (None, Some(hint)) => Wanted::Exact(hint),
-        (None, None) if config.auto_format => Wanted::Auto,
-        (None, None) => Wanted::Original,
-    };
+    let wanted = wanted(config, request, &keys)?;
     let keep = keys.kept_metadata(config.keep_metadata);
     let picture = Picture {
         has_alpha: frame.has_transparency(),
         input_format,
     };
-    let policy = Policy {
-        auto_avif: config.auto_avif,
-        avif_excluded: keys.unsharp || keys.color_profile == Some(true),
-    };
+    let policy = policy(config, &keys);
     let (format, mut reason) =
         negotiate::choose(wanted, request.accept.as_deref(), picture, policy);
     if keys.format.is_none() && request.format.is_some() {
         reason = format!("{} from the request's format hint", format.extension());
     }
+    // 16 bits go out as a 16-bit PNG; every other format takes 8.
+    let frame = match frame {
+        Pixels::Sixteen(deep) if format == OutputFormat::Png => {
+            return deliver_png16(config, request, &deep, metadata, keep, reason, report)
+        }
+        other => {
+            if other.bits() == 16 {
+                report.depth.note = Some(format!(
+                    "reduced to 8 bits: {} output holds 8",
+                    format.extension()
+                ));
+            }
+            other.into_eight()
+        }
+    };
     let limits = &config.limits;
     if format == OutputFormat::Webp {
         let side = frame.width().max(frame.height());
@@ -142,15 +137,7 @@ pub(crate) fn deliver(
             },
         )?
     };
-    let mut kept = match keep {
-        KeptMetadata::None => Metadata::default(),
-        KeptMetadata::Icc => metadata.icc_only(),
-        KeptMetadata::All => metadata,
-    };
-    if let Some(exif) = kept.exif.as_mut() {
-        // The pixels are upright now; a kept orientation tag would rotate them twice.
-        metadata::reset_orientation(exif);
-    }
+    let kept = kept_metadata(metadata, keep);
     let (quality, save_data) = quality(config, request, keys.quality);
     let options = EncodeOptions {
         format,
@@ -182,6 +169,109 @@ pub(crate) fn deliver(
         height: frame.height(),
         report,
     })
+}
+
+/// What the chain and the request ask for: an explicit format, negotiation, or the input's.
+///
+/// # Errors
+/// [`Error::UnsupportedTransform`] for `f-svg`.
+fn wanted(config: &Config, request: &Request, keys: &EncodingKeys) -> Result<Wanted> {
+    Ok(match (keys.format, request.format) {
+        (Some(Format::Auto), _) => Wanted::Auto,
+        (Some(Format::Orig), _) => Wanted::Original,
+        (Some(Format::Jpeg), _) => Wanted::Exact(OutputFormat::Jpeg),
+        (Some(Format::Png), _) => Wanted::Exact(OutputFormat::Png),
+        (Some(Format::Webp), _) => Wanted::Exact(OutputFormat::Webp),
+        (Some(Format::Avif), _) => Wanted::Exact(OutputFormat::Avif),
+        (Some(Format::Gif), _) => Wanted::Exact(OutputFormat::Gif),
+        (Some(Format::Svg), _) => {
+            return Err(Error::UnsupportedTransform {
+                key: "f-svg".into(),
+                reason: "pixform does not vectorise raster pictures".into(),
+            })
+        }
+        (None, Some(hint)) => Wanted::Exact(hint),
+        (None, None) if config.auto_format => Wanted::Auto,
+        (None, None) => Wanted::Original,
+    })
+}
+
+/// Whether the output will be a PNG, so that 16-bit input is worth decoding and carrying at
+/// 16 bits: `f-png`, a PNG format hint, a PNG input delivered in its own format, or
+/// negotiation choosing PNG for a picture with the header's alpha (if the pixels turn out
+/// opaque and negotiation then picks another format, [`deliver`] reduces them, noted).
+pub(crate) fn keeps_16bit(
+    config: &Config,
+    request: &Request,
+    keys: &EncodingKeys,
+    input_format: Option<OutputFormat>,
+    has_alpha: bool,
+) -> bool {
+    let Ok(wanted) = wanted(config, request, keys) else {
+        return false;
+    };
+    let picture = Picture {
+        has_alpha,
+        input_format,
+    };
+    let policy = policy(config, keys);
+    let (format, _) = negotiate::choose(wanted, request.accept.as_deref(), picture, policy);
+    format == OutputFormat::Png
+}
+
+/// What `f-auto` may choose from, for this chain.
+fn policy(config: &Config, keys: &EncodingKeys) -> Policy {
+    Policy {
+        auto_avif: config.auto_avif,
+        // `e-usm` (reference §3.1) and a kept profile rule AVIF out.
+        avif_excluded: keys.unsharp || keys.color_profile == Some(true),
+    }
+}
+
+/// A 16-bit picture as a 16-bit PNG, with the metadata kept.
+fn deliver_png16(
+    config: &Config,
+    request: &Request,
+    frame: &Frame16,
+    metadata: Metadata,
+    keep: KeptMetadata,
+    reason: String,
+    mut report: Report,
+) -> Result<Output> {
+    let options = EncodeOptions {
+        format: OutputFormat::Png,
+        png_compression: config.png_compression,
+        threads: config.threads,
+        metadata: kept_metadata(metadata, keep),
+        deadline: request.deadline,
+        ..EncodeOptions::default()
+    };
+    let bytes = encode::encode_png16(frame, &options)?;
+    report.format_reason = reason;
+    report.quality = None;
+    report.metadata = keep;
+    report.depth.output = 16;
+    Ok(Output {
+        bytes,
+        format: OutputFormat::Png,
+        width: frame.width(),
+        height: frame.height(),
+        report,
+    })
+}
+
+/// The metadata blocks the output keeps, the orientation tag reset.
+fn kept_metadata(metadata: Metadata, keep: KeptMetadata) -> Metadata {
+    let mut kept = match keep {
+        KeptMetadata::None => Metadata::default(),
+        KeptMetadata::Icc => metadata.icc_only(),
+        KeptMetadata::All => metadata,
+    };
+    if let Some(exif) = kept.exif.as_mut() {
+        // The pixels are upright now; a kept orientation tag would rotate them twice.
+        metadata::reset_orientation(exif);
+    }
+    kept
 }
 
 /// The quality to encode at, and whether `Save-Data` lowered it: an explicit `q` wins; else

@@ -29,6 +29,8 @@ pub(crate) struct Load<'a> {
     pub deadline: Option<Instant>,
     /// The page or frame to decode, 0-based (`pg-N`).
     pub page: u32,
+    /// Keep 16-bit PNG and TIFF samples at 16 bits (the output will be a PNG).
+    pub keep_16bit: bool,
 }
 
 /// The decoded picture (stored orientation) and, when the decoder fed the first step's
@@ -68,7 +70,8 @@ pub(crate) fn load(config: &Config, job: &Load<'_>) -> Result<(Decoded, Option<S
         };
         if let Some((image, scale_denom)) = fast {
             let decoded = Decoded {
-                frame: image.frame,
+                frame: image.frame.into(),
+                source_bits: Some(8),
                 scale_denom,
                 orientation: header.orientation,
                 metadata: Metadata::default(),
@@ -90,6 +93,7 @@ pub(crate) fn load(config: &Config, job: &Load<'_>) -> Result<(Decoded, Option<S
         deadline: job.deadline,
         cmyk_profile: true,
         page: job.page,
+        keep_16bit: job.keep_16bit,
         // A vector picture is drawn at the size the first step resizes it to.
         render_size: match (format, job.first) {
             (InputFormat::Svg, Some(g)) => Some((g.scaled().width(), g.scaled().height())),
@@ -123,7 +127,8 @@ pub(crate) fn load(config: &Config, job: &Load<'_>) -> Result<(Decoded, Option<S
             .ok_or_else(|| undecodable(format, "no row-fed resize for this layout"))
     })?;
     let decoded = Decoded {
-        frame: rows.sink.finish()?,
+        frame: rows.sink.finish()?.into(),
+        source_bits: Some(8),
         scale_denom: rows.scale_denom,
         orientation: rows.orientation,
         metadata: rows.metadata,

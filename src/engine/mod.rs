@@ -21,6 +21,7 @@ use crate::ops;
 use crate::plan::{self, Size};
 use crate::sniff::{self, MediaType};
 use crate::spec::{self, Mode, NamedTransforms, ParseOptions, SpecLimits, Step, Transform};
+use crate::Pixels;
 
 mod color;
 mod config;
@@ -36,7 +37,7 @@ pub use crate::format::OutputFormat;
 pub use config::{Config, Limits};
 pub use deliver::DEFAULT_FLATTEN_COLOR;
 pub use lower::DEFAULT_PAD_COLOR;
-pub use report::{KeptMetadata, OpReport, Output, PadReport, Report, StepReport};
+pub use report::{DepthReport, KeptMetadata, OpReport, Output, PadReport, Report, StepReport};
 pub use request::Request;
 
 use deliver::Finished;
@@ -196,6 +197,14 @@ impl Engine {
         let mut probe = deliver::EncodingKeys::default();
         transform.all_params().for_each(|p| probe.absorb(p));
         let keep = probe.kept_metadata(self.config.keep_metadata);
+        let input_format = format::output(media.kind);
+        let keep_16bit = deliver::keeps_16bit(
+            &self.config,
+            request,
+            &probe,
+            input_format,
+            header.has_alpha,
+        );
 
         // Shrink on load: plan the first step on the upright header size and let the JPEG
         // decoder stop at the smallest DCT scale still at least that big. Trim changes the
@@ -218,6 +227,7 @@ impl Engine {
                 want_metadata: keep != KeptMetadata::None,
                 deadline: request.deadline,
                 page,
+                keep_16bit,
             },
         )?;
         check_deadline(request.deadline)?;
@@ -229,18 +239,20 @@ impl Engine {
         }
         runner.color = colour.pending;
 
-        let frame = ops::orient_owned(
-            decoded.frame,
-            &ops::OrientParams {
-                orientation: decoded.orientation,
-            },
-        )?;
+        let upright_by = ops::OrientParams {
+            orientation: decoded.orientation,
+        };
+        let frame = match decoded.frame {
+            Pixels::Eight(f) => Pixels::Eight(ops::orient_owned(f, &upright_by)?),
+            Pixels::Sixteen(f) => Pixels::Sixteen(ops::deep::orient(f, &upright_by)?),
+        };
         let mut report = Report::new(media.mime, stored);
         report.orientation = decoded.orientation;
         report.shrink_on_load = decoded.scale_denom;
         report.page = page.saturating_add(1);
         report.pages = header.frame_count;
         report.ignored = ignored;
+        report.depth.input = decoded.source_bits;
 
         // Step 1 may have been planned against the full upright size while the frame was
         // decoded smaller: it runs with that plan; the rest are planned on real sizes.
@@ -259,6 +271,7 @@ impl Engine {
         if let Some(why) = runner.color_failed.take() {
             report.color.action = crate::color::ColorAction::Ignored(why);
         }
+        report.depth.note = runner.reduced_at.take();
 
         deliver::deliver(
             &self.config,
@@ -268,7 +281,7 @@ impl Engine {
                 keys: runner.keys,
                 flatten_onto: runner.flatten_onto,
                 metadata: decoded.metadata,
-                input_format: format::output(media.kind),
+                input_format,
             },
             report,
         )

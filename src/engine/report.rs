@@ -21,6 +21,7 @@
 //! | `save_data` | whether `Save-Data` lowered the quality |
 //! | `ignored` | keys dropped by lenient parsing, in order |
 //! | `color` | `{"profile": name or null, "action": "untagged" \| "srgb" \| "converted" \| "kept" \| "ignored", "note": why ignored, else null}` |
+//! | `depth` | `{"input": bits per sample of the stored picture (8, 16, or 32 for float) or null when the decoder does not say, "output": 8 or 16, "note": where 16-bit pixels were reduced to 8 and why, else null}` |
 //!
 //! Keys appear in this order; sizes are always `[width, height]` arrays.
 
@@ -222,6 +223,18 @@ impl Serialize for StepReport {
     }
 }
 
+/// Bits per sample in and out, and where 16 bits were given up.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct DepthReport {
+    /// Bits per sample of the stored picture, where the decoder says.
+    pub input: Option<u8>,
+    /// Bits per sample of the output: 16 for a 16-bit PNG, else 8.
+    pub output: u8,
+    /// Where and why 16-bit pixels were reduced to 8 (an op without a 16-bit version, an
+    /// output format of 8 bits).
+    pub note: Option<String>,
+}
+
 /// The decisions taken for one request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -251,6 +264,8 @@ pub struct Report {
     pub ignored: Vec<String>,
     /// The embedded colour profile and what was done with it.
     pub color: crate::color::ColorReport,
+    /// Bits per sample in and out.
+    pub depth: DepthReport,
 }
 
 impl Report {
@@ -270,6 +285,11 @@ impl Report {
             save_data: false,
             ignored: Vec::new(),
             color: crate::color::ColorReport::default(),
+            depth: DepthReport {
+                input: None,
+                output: 8,
+                note: None,
+            },
         }
     }
 
@@ -301,7 +321,8 @@ impl Report {
         m.serialize_entry("metadata", &self.metadata)?;
         m.serialize_entry("save_data", &self.save_data)?;
         m.serialize_entry("ignored", &self.ignored)?;
-        m.serialize_entry("color", &self.color)
+        m.serialize_entry("color", &self.color)?;
+        m.serialize_entry("depth", &self.depth)
     }
 }
 
@@ -425,7 +446,8 @@ mod tests {
                 r#""pad":{"canvas":[400,300],"position":[50,0]},"ops":[],"output":[400,300]}],"#,
                 r#""format_reason":"say \"hi\"\\\n\u0001","quality":80,"metadata":"none","#,
                 r#""save_data":false,"ignored":["rndm_trnsf"],"#,
-                r#""color":{"profile":null,"action":"untagged","note":null}}"#
+                r#""color":{"profile":null,"action":"untagged","note":null},"#,
+                r#""depth":{"input":null,"output":8,"note":null}}"#
             )
         );
     }

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::ops;
 use crate::plan::{self, Geometry, Resample, Size};
 use crate::spec::{Step, StepParams};
-use crate::Frame;
+use crate::{Frame16, Pixels};
 
 /// The state of one request while its steps run.
 pub(crate) struct Runner<'a> {
@@ -31,6 +31,8 @@ pub(crate) struct Runner<'a> {
     pub color: Option<crate::color::ToSrgb>,
     /// Why the conversion failed, when it did (the picture then goes on unconverted).
     pub color_failed: Option<String>,
+    /// Where 16-bit pixels were reduced to 8, when they were (for the report).
+    pub reduced_at: Option<String>,
 }
 
 /// A first step planned before decoding (shrink on load), and what the decoder did with it.
@@ -55,21 +57,49 @@ impl<'a> Runner<'a> {
             steps: Vec::new(),
             color: None,
             color_failed: None,
+            reduced_at: None,
         }
     }
 
     /// Runs the pending colour conversion, if any, now.
-    fn settle_color(&mut self, frame: Frame) -> Frame {
+    fn settle_color(&mut self, frame: Pixels) -> Pixels {
         let Some(t) = self.color.take() else {
             return frame;
         };
-        match t.apply(&frame) {
+        let converted = match &frame {
+            Pixels::Eight(f) => t.apply(f).map(Pixels::Eight),
+            Pixels::Sixteen(f) => t.apply16(f).map(Pixels::Sixteen),
+        };
+        match converted {
             Ok(converted) => converted,
             Err(why) => {
                 self.color_failed = Some(why);
                 frame
             }
         }
+    }
+
+    /// Runs one op at the picture's depth where it can, else in 8 bits.
+    fn run_any(&mut self, frame: Pixels, op: &Op) -> Result<(Pixels, bool)> {
+        let eight = match frame {
+            Pixels::Sixteen(deep) => match run_deep(deep, op)? {
+                Ok((done, ran)) => return Ok((Pixels::Sixteen(done), ran)),
+                Err(deep) => self.eight(Pixels::Sixteen(deep), &OpName(op)),
+            },
+            Pixels::Eight(f) => f,
+        };
+        let (out, ran) = run_op(eight, op, self.config.linear_light)?;
+        Ok((Pixels::Eight(out), ran))
+    }
+
+    /// The picture in 8 bits for `what`, which has no 16-bit version (noted once).
+    fn eight(&mut self, frame: Pixels, what: &dyn std::fmt::Display) -> crate::Frame {
+        if frame.bits() == 16 && self.reduced_at.is_none() {
+            self.reduced_at = Some(format!(
+                "reduced to 8 bits at {what}, which has no 16-bit version"
+            ));
+        }
+        frame.into_eight()
     }
 
     /// The planning context: client hints, the original size, limits.
@@ -84,10 +114,10 @@ impl<'a> Runner<'a> {
     /// Runs `first` (planned before decoding) and then `rest`.
     pub(crate) fn run(
         &mut self,
-        frame: Frame,
+        frame: Pixels,
         first: Option<FirstStep<'_>>,
         rest: &[Step],
-    ) -> Result<Frame> {
+    ) -> Result<Pixels> {
         let mut frame = frame;
         if let Some(first) = first {
             self.keys.absorb(first.params);
@@ -104,7 +134,7 @@ impl<'a> Runner<'a> {
         Ok(self.settle_color(frame))
     }
 
-    fn steps_in(&mut self, mut frame: Frame, steps: &[Step]) -> Result<Frame> {
+    fn steps_in(&mut self, mut frame: Pixels, steps: &[Step]) -> Result<Pixels> {
         for step in steps {
             check_deadline(self.request.deadline)?;
             frame = match step {
@@ -129,11 +159,15 @@ impl<'a> Runner<'a> {
     }
 
     /// One plain step: trim, plan on the (trimmed) size, lower, run.
-    fn step(&mut self, frame: Frame, p: &StepParams) -> Result<Frame> {
+    fn step(&mut self, frame: Pixels, p: &StepParams) -> Result<Pixels> {
         self.keys.absorb(p);
         let (frame, trimmed) = match lower::trim(p) {
             // Trim compares colours: in sRGB, like everything after it.
-            Some(t) => (ops::trim(&self.settle_color(frame), &t)?, true),
+            Some(t) => {
+                let settled = self.settle_color(frame);
+                let eight = self.eight(settled, &"trim");
+                (Pixels::Eight(ops::trim(&eight, &t)?), true)
+            }
             None => (frame, false),
         };
         let current = frame_size(&frame);
@@ -148,11 +182,11 @@ impl<'a> Runner<'a> {
 
     fn lowered(
         &mut self,
-        frame: Frame,
+        frame: Pixels,
         p: &StepParams,
         planned: Planned,
         trimmed: bool,
-    ) -> Result<Frame> {
+    ) -> Result<Pixels> {
         let Lowered {
             ops,
             mut report,
@@ -170,7 +204,7 @@ impl<'a> Runner<'a> {
                 frame = self.settle_color(frame);
             }
             let ran;
-            (frame, ran) = run_op(frame, op, self.config.linear_light)?;
+            (frame, ran) = self.run_any(frame, op)?;
             if let (true, Some(r)) = (ran, op.report()) {
                 report.ops.push(r);
             }
@@ -183,8 +217,62 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// Runs one op on a 16-bit picture where it has a 16-bit version ([`ops::deep`]); gives the
+/// picture back (`Err`) where it has none.
+/// (`false` with it: nothing to do, as [`run_op`] says.)
+fn run_deep(frame: Frame16, op: &Op) -> Result<std::result::Result<(Frame16, bool), Frame16>> {
+    let out = match op {
+        Op::Resample(Resample::Keep) => frame,
+        Op::Resample(Resample::Window(r)) => ops::deep::crop(
+            &frame,
+            &ops::CropParams {
+                x: r.x(),
+                y: r.y(),
+                width: r.width(),
+                height: r.height(),
+            },
+        )?,
+        Op::Resample(Resample::Resize { size, source }) => ops::deep::resize(
+            &frame,
+            &ops::ResizeParams {
+                width: size.width(),
+                height: size.height(),
+                source: Some(*source),
+                ..ops::ResizeParams::default()
+            },
+        )?,
+        Op::Pad(p) => ops::deep::pad(&frame, p)?,
+        Op::Flip(p) => ops::deep::flip(&frame, p)?,
+        Op::Rotate(p) => match ops::deep::rotate(&frame, p) {
+            Some(turned) => turned?,
+            None => return Ok(Err(frame)),
+        },
+        // Nothing to fill behind on an opaque layout, at any depth.
+        Op::Background(_) if !frame.layout().has_alpha() => return Ok(Ok((frame, false))),
+        _ => return Ok(Err(frame)),
+    };
+    Ok(Ok((out, true)))
+}
+
+/// An op's name for the report's depth note.
+struct OpName<'a>(&'a Op);
+
+impl std::fmt::Display for OpName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.0, self.0.report()) {
+            (_, Some(r)) => write!(f, "{r}"),
+            (Op::Pad(_), None) => f.write_str("pad"),
+            _ => f.write_str("resize"),
+        }
+    }
+}
+
 /// Runs one op; `false` when it had nothing to do (background on an opaque layout).
-pub(crate) fn run_op(frame: Frame, op: &Op, linear_light: bool) -> Result<(Frame, bool)> {
+pub(crate) fn run_op(
+    frame: crate::Frame,
+    op: &Op,
+    linear_light: bool,
+) -> Result<(crate::Frame, bool)> {
     let out = match op {
         Op::Resample(Resample::Keep) => frame,
         Op::Resample(Resample::Window(r)) => ops::crop(
@@ -233,7 +321,7 @@ pub(crate) fn run_op(frame: Frame, op: &Op, linear_light: bool) -> Result<(Frame
 /// Whether `op` only moves pixels and leaves no more of them than `frame` has: a colour
 /// conversion may wait until after it (a per-pixel transform commutes with a crop, and
 /// with a resize to its rounding).
-fn shrinks(op: &Op, frame: &Frame) -> bool {
+fn shrinks(op: &Op, frame: &Pixels) -> bool {
     match op {
         Op::Resample(Resample::Keep | Resample::Window(_)) => true,
         Op::Resample(Resample::Resize { size, .. }) => size.pixels() <= frame_size(frame).pixels(),
@@ -242,7 +330,7 @@ fn shrinks(op: &Op, frame: &Frame) -> bool {
 }
 
 /// The frame's size. Frames never have a zero side (`Frame`'s guarantee).
-pub(crate) fn frame_size(frame: &Frame) -> Size {
+pub(crate) fn frame_size(frame: &Pixels) -> Size {
     Size::new(frame.width(), frame.height()).unwrap_or(Size::MIN)
 }
 

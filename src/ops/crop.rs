@@ -30,48 +30,60 @@ pub struct CropParams {
 /// # Allocations
 /// The output buffer (`width × height × channels` bytes); rows are copied with `memcpy`.
 pub fn crop(src: &Frame, p: &CropParams) -> Result<Frame> {
-    let (x, y, w, h) = resolve(src, p)?;
-    let c = src.layout().channels();
-    let stride = src.stride();
-    let row_len = w as usize * c;
+    let (w, h, out) = crop_pixels(
+        src.data(),
+        src.width(),
+        src.height(),
+        src.layout().channels(),
+        p,
+    )?;
+    Frame::new(w, h, src.layout(), out)
+}
+
+/// Crops packed `width × height` pixels of `pixel_bytes` bytes each (either depth):
+/// the output's width, height and bytes.
+pub(crate) fn crop_pixels(
+    data: &[u8],
+    width: u32,
+    height: u32,
+    pixel_bytes: usize,
+    p: &CropParams,
+) -> Result<(u32, u32, Vec<u8>)> {
+    let (x, y, w, h) = resolve(width, height, p)?;
+    let stride = width as usize * pixel_bytes;
+    let row_len = w as usize * pixel_bytes;
     let mut out = Vec::with_capacity(row_len * h as usize);
     for row in y..y + h {
-        let start = row as usize * stride + x as usize * c;
-        let bytes = src
-            .data()
+        let start = row as usize * stride + x as usize * pixel_bytes;
+        let bytes = data
             .get(start..start + row_len)
             .ok_or_else(|| Error::BadArgument("crop row outside the frame".into()))?;
         out.extend_from_slice(bytes);
     }
-    Frame::new(w, h, src.layout(), out)
+    Ok((w, h, out))
 }
 
-/// The checked rectangle `(x, y, width, height)` of `p` inside `src`.
-fn resolve(src: &Frame, p: &CropParams) -> Result<(u32, u32, u32, u32)> {
+/// The checked rectangle `(x, y, width, height)` of `p` inside a `sw × sh` frame.
+fn resolve(sw: u32, sh: u32, p: &CropParams) -> Result<(u32, u32, u32, u32)> {
     let bad = || {
         Error::BadArgument(format!(
-            "crop {}x{} at ({}, {}) does not fit a {}x{} frame",
-            p.width,
-            p.height,
-            p.x,
-            p.y,
-            src.width(),
-            src.height()
+            "crop {}x{} at ({}, {}) does not fit a {sw}x{sh} frame",
+            p.width, p.height, p.x, p.y,
         ))
     };
     let w = if p.width == 0 {
-        src.width().checked_sub(p.x).ok_or_else(bad)?
+        sw.checked_sub(p.x).ok_or_else(bad)?
     } else {
         p.width
     };
     let h = if p.height == 0 {
-        src.height().checked_sub(p.y).ok_or_else(bad)?
+        sh.checked_sub(p.y).ok_or_else(bad)?
     } else {
         p.height
     };
     let right = p.x.checked_add(w).ok_or_else(bad)?;
     let bottom = p.y.checked_add(h).ok_or_else(bad)?;
-    if w == 0 || h == 0 || right > src.width() || bottom > src.height() {
+    if w == 0 || h == 0 || right > sw || bottom > sh {
         return Err(bad());
     }
     Ok((p.x, p.y, w, h))

@@ -37,9 +37,19 @@ pub fn flip(src: &Frame, p: &FlipParams) -> Result<Frame> {
 /// None.
 pub fn flip_in_place(frame: &mut Frame, p: &FlipParams) {
     let c = frame.layout().channels();
-    let stride = frame.stride();
-    let h = frame.height() as usize;
-    let data = frame.data_mut();
+    let h = frame.height();
+    flip_pixels(frame.data_mut(), h, c, p);
+}
+
+/// Mirrors `height` packed rows of pixels of `pixel_bytes` bytes each (1–4 for 8-bit
+/// frames, 2–8 for 16-bit ones) in place.
+pub(crate) fn flip_pixels(data: &mut [u8], height: u32, pixel_bytes: usize, p: &FlipParams) {
+    let h = height as usize;
+    let stride = data.len() / h.max(1);
+    let c = pixel_bytes;
+    if stride == 0 {
+        return;
+    }
     if p.horizontal {
         for row in data.chunks_exact_mut(stride) {
             mirror_row(row, c);
@@ -59,13 +69,15 @@ pub fn flip_in_place(frame: &mut Frame, p: &FlipParams) {
     }
 }
 
-/// Reverses the order of the `c`-byte pixels of one row.
+/// Reverses the order of the `c`-byte pixels of one row (c in 1–4, 6, 8).
 fn mirror_row(row: &mut [u8], c: usize) {
     match c {
         1 => row.reverse(),
         2 => mirror_typed::<2>(row),
         3 => mirror_typed::<3>(row),
-        _ => mirror_typed::<4>(row),
+        4 => mirror_typed::<4>(row),
+        6 => mirror_typed::<6>(row),
+        _ => mirror_typed::<8>(row),
     }
 }
 

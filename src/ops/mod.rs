@@ -31,6 +31,7 @@ mod border;
 mod colorize;
 mod contrast;
 mod crop;
+pub mod deep;
 mod flatten;
 mod flip;
 mod gradient;

@@ -62,30 +62,47 @@ pub(crate) fn canvas(w: u32, h: u32, layout: PixelLayout, color: Rgba) -> Result
 
 /// Copies `src` (same layout as `dst`) onto `dst` at (`x`, `y`), clipping.
 pub(crate) fn blit(src: &Frame, dst: &mut Frame, x: i64, y: i64) {
+    if src.layout() != dst.layout() {
+        return;
+    }
     let c = dst.layout().channels();
-    let (sw, sh) = (i64::from(src.width()), i64::from(src.height()));
-    let (dw, dh) = (i64::from(dst.width()), i64::from(dst.height()));
+    let src_size = (src.width(), src.height());
+    let dst_size = (dst.width(), dst.height());
+    blit_pixels(src.data(), src_size, dst.data_mut(), dst_size, c, (x, y));
+}
+
+/// Copies packed pixels of `pixel_bytes` bytes each (either depth) from a `src_size` picture
+/// onto a `dst_size` one with its top-left corner at `at`, clipping.
+pub(crate) fn blit_pixels(
+    src: &[u8],
+    src_size: (u32, u32),
+    dst: &mut [u8],
+    dst_size: (u32, u32),
+    pixel_bytes: usize,
+    at: (i64, i64),
+) {
+    let c = pixel_bytes;
+    let (x, y) = at;
+    let (sw, sh) = (i64::from(src_size.0), i64::from(src_size.1));
+    let (dw, dh) = (i64::from(dst_size.0), i64::from(dst_size.1));
     // Intersection in canvas coordinates.
     let x0 = x.max(0);
     let y0 = y.max(0);
     let x1 = x.saturating_add(sw).min(dw);
     let y1 = y.saturating_add(sh).min(dh);
-    if x0 >= x1 || y0 >= y1 || src.layout() != dst.layout() {
+    if x0 >= x1 || y0 >= y1 {
         return;
     }
     // All four lie within 0..=u32::MAX (clipped to the frames), so the casts are exact.
     let len = (x1 - x0) as usize * c;
     let sx = (x0 - x) as usize;
-    let dst_stride = dst.stride();
-    let src_stride = src.stride();
+    let dst_stride = dst_size.0 as usize * c;
+    let src_stride = src_size.0 as usize * c;
     for cy in y0..y1 {
         let sy = (cy - y) as usize;
         let s = sy * src_stride + sx * c;
         let d = cy as usize * dst_stride + x0 as usize * c;
-        if let (Some(from), Some(to)) = (
-            src.data().get(s..s + len),
-            dst.data_mut().get_mut(d..d + len),
-        ) {
+        if let (Some(from), Some(to)) = (src.get(s..s + len), dst.get_mut(d..d + len)) {
             to.copy_from_slice(from);
         }
     }

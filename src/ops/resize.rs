@@ -691,6 +691,8 @@ fn source_box(width: u32, height: u32, b: Option<SourceBox>) -> Result<SourceBox
     })
 }
 
+mod deep;
 mod linear;
+pub use deep::resize16;
 #[cfg(test)]
 mod tests;

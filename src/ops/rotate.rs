@@ -27,7 +27,7 @@ impl Default for RotateParams {
 }
 
 /// The angle modulo 360 in `[0, 360)`, or an error for NaN/infinity.
-fn normalise(degrees: f64) -> Result<f64> {
+pub(crate) fn normalise(degrees: f64) -> Result<f64> {
     if !degrees.is_finite() {
         return Err(Error::BadArgument(format!(
             "rotation angle {degrees} is not finite"
@@ -116,15 +116,29 @@ pub(crate) fn rotate270(src: &Frame) -> Result<Frame> {
 
 /// Mirror along the main diagonal: pixel (x, y) moves to (y, x).
 pub(crate) fn transpose(src: &Frame) -> Result<Frame> {
-    let (w, h) = (src.width() as usize, src.height() as usize);
-    let mut out = vec![0u8; src.data().len()];
-    match src.layout().channels() {
-        1 => transpose_typed::<1>(src.data(), w, h, &mut out),
-        2 => transpose_typed::<2>(src.data(), w, h, &mut out),
-        3 => transpose_typed::<3>(src.data(), w, h, &mut out),
-        _ => transpose_typed::<4>(src.data(), w, h, &mut out),
-    }
+    let out = transpose_pixels(
+        src.data(),
+        src.width(),
+        src.height(),
+        src.layout().channels(),
+    );
     Frame::new(src.height(), src.width(), src.layout(), out)
+}
+
+/// Transposes `w × h` pixels of `pixel_bytes` bytes each (1–4 for 8-bit frames, 2–8 for
+/// 16-bit ones): the one kernel behind every quarter turn of either depth.
+pub(crate) fn transpose_pixels(data: &[u8], w: u32, h: u32, pixel_bytes: usize) -> Vec<u8> {
+    let (w, h) = (w as usize, h as usize);
+    let mut out = vec![0u8; data.len()];
+    match pixel_bytes {
+        1 => transpose_typed::<1>(data, w, h, &mut out),
+        2 => transpose_typed::<2>(data, w, h, &mut out),
+        3 => transpose_typed::<3>(data, w, h, &mut out),
+        4 => transpose_typed::<4>(data, w, h, &mut out),
+        6 => transpose_typed::<6>(data, w, h, &mut out),
+        _ => transpose_typed::<8>(data, w, h, &mut out),
+    }
+    out
 }
 
 /// Tiled transpose of `C`-byte pixels: 32 × 32 blocks keep both sides in cache.

@@ -134,7 +134,7 @@ fn jpeg_baseline_444_and_420_decode_size_and_pixels() {
         assert_eq!(d.scale_denom, 1);
         assert_eq!(d.frame.layout(), PixelLayout::Rgb8);
         assert_eq!((d.frame.width(), d.frame.height()), (64, 48));
-        assert_quads(&d.frame, 6);
+        assert_quads(d.frame.as_eight().unwrap(), 6);
         assert!(d.metadata.is_empty());
     }
 }
@@ -155,7 +155,7 @@ fn jpeg_progressive_decodes() {
     assert!(h.progressive);
     let d = dec(&j, InputFormat::Jpeg);
     assert_eq!((d.frame.width(), d.frame.height()), (80, 64));
-    assert_quads(&d.frame, 6);
+    assert_quads(d.frame.as_eight().unwrap(), 6);
 }
 
 #[test]
@@ -178,7 +178,7 @@ fn jpeg_grayscale_stays_gray8() {
         .into_iter()
         .enumerate()
     {
-        let got = d.frame.pixel(x, y).unwrap()[0];
+        let got = d.frame.as_eight().unwrap().pixel(x, y).unwrap()[0];
         assert!(got.abs_diff(want[q]) <= 3, "{q}: {got} vs {}", want[q]);
     }
 }
@@ -223,7 +223,7 @@ fn jpeg_shrink_on_load_picks_scale_and_size() {
             if let Some((mw, mh)) = min_size {
                 assert!(want == 1 || (d.frame.width() >= mw && d.frame.height() >= mh));
             }
-            assert_quads(&d.frame, 10);
+            assert_quads(d.frame.as_eight().unwrap(), 10);
         }
     }
 }
@@ -249,8 +249,14 @@ fn jpeg_with_restart_markers_decodes() {
         let d = dec(&b, InputFormat::Jpeg);
         assert_eq!((d.frame.width(), d.frame.height()), (h.width, h.height));
         // Not a flat fill (which is what libjpeg leaves where data is missing).
-        let first = d.frame.pixel(0, 0).unwrap().to_vec();
-        assert!(d.frame.data().chunks(3).any(|p| p != first.as_slice()));
+        let first = d.frame.as_eight().unwrap().pixel(0, 0).unwrap().to_vec();
+        assert!(d
+            .frame
+            .as_eight()
+            .unwrap()
+            .data()
+            .chunks(3)
+            .any(|p| p != first.as_slice()));
     }
 }
 
@@ -389,7 +395,13 @@ fn cmyk_and_ycck_jpegs_decode_to_plausible_rgb() {
             // the wrong way round would give black).
             for (x, y) in [(2, 2), (253, 2), (2, 253), (253, 253)] {
                 assert!(
-                    d.frame.pixel(x, y).unwrap().iter().all(|&v| v >= 240),
+                    d.frame
+                        .as_eight()
+                        .unwrap()
+                        .pixel(x, y)
+                        .unwrap()
+                        .iter()
+                        .all(|&v| v >= 240),
                     "{n}"
                 );
             }
@@ -397,7 +409,7 @@ fn cmyk_and_ycck_jpegs_decode_to_plausible_rgb() {
             // and green high.
             let px = (125..185)
                 .flat_map(|x| (70..88).map(move |y| (x, y)))
-                .map(|(x, y)| d.frame.pixel(x, y).unwrap())
+                .map(|(x, y)| d.frame.as_eight().unwrap().pixel(x, y).unwrap())
                 .min_by_key(|p| p[2])
                 .unwrap();
             assert!(px[2] < 120 && px[0] > 180 && px[1] > 180, "{n}: {px:?}");
@@ -407,7 +419,7 @@ fn cmyk_and_ycck_jpegs_decode_to_plausible_rgb() {
             let (mut r, mut g, mut bl) = (0u64, 0u64, 0u64);
             for y in 230..280 {
                 for x in 20..120 {
-                    let p = d.frame.pixel(x, y).unwrap();
+                    let p = d.frame.as_eight().unwrap().pixel(x, y).unwrap();
                     r += u64::from(p[0]);
                     g += u64::from(p[1]);
                     bl += u64::from(p[2]);
@@ -594,7 +606,7 @@ fn png_layouts_and_16_bit() {
     );
     let d = dec(&p, InputFormat::Png);
     assert_eq!(d.frame.layout(), PixelLayout::Rgba8);
-    assert_eq!(d.frame.data(), &rgba[..]);
+    assert_eq!(d.frame.as_eight().unwrap().data(), &rgba[..]);
     // Gray + alpha.
     let la = [0u8, 255, 100, 0, 200, 128, 50, 7];
     let d = dec(
@@ -602,7 +614,7 @@ fn png_layouts_and_16_bit() {
         InputFormat::Png,
     );
     assert_eq!(
-        (d.frame.layout(), d.frame.data()),
+        (d.frame.layout(), d.frame.as_eight().unwrap().data()),
         (PixelLayout::GrayAlpha8, &la[..])
     );
     // 16-bit RGB → 8-bit, rounded.
@@ -614,7 +626,10 @@ fn png_layouts_and_16_bit() {
         InputFormat::Png,
     );
     assert_eq!(d.frame.layout(), PixelLayout::Rgb8);
-    assert_eq!(d.frame.data(), &[0, 255, 100, 100, 1, 253]);
+    assert_eq!(
+        d.frame.as_eight().unwrap().data(),
+        &[0, 255, 100, 100, 1, 253]
+    );
 }
 
 #[test]
@@ -635,7 +650,7 @@ fn png_icc_and_truncation() {
     };
     let d = decode(&p, InputFormat::Png, &o, &lim()).unwrap();
     assert_eq!(d.metadata.icc.as_deref(), Some(&icc[..]));
-    assert_eq!(d.frame.data(), &rgb[..]);
+    assert_eq!(d.frame.as_eight().unwrap().data(), &rgb[..]);
     let small = DecodeLimits {
         max_metadata_bytes: 2999,
         ..lim()
@@ -720,7 +735,13 @@ fn gif_first_frame_and_frame_count() {
     assert_eq!((h.width, h.height, h.frame_count), (5, 3, Some(2)));
     let d = dec(&out, InputFormat::Gif);
     assert_eq!(d.frame.layout(), PixelLayout::Rgba8);
-    assert!(d.frame.data().chunks(4).all(|p| p == [255, 0, 0, 255]));
+    assert!(d
+        .frame
+        .as_eight()
+        .unwrap()
+        .data()
+        .chunks(4)
+        .all(|p| p == [255, 0, 0, 255]));
     let one_frame = DecodeLimits {
         max_frames: 1,
         ..lim()
@@ -745,7 +766,7 @@ fn bmp_tiff_webp_ico_round_trip() {
         .unwrap();
     let d = dec(&bmp, InputFormat::Bmp);
     assert_eq!(
-        (d.frame.layout(), d.frame.data()),
+        (d.frame.layout(), d.frame.as_eight().unwrap().data()),
         (PixelLayout::Rgb8, &rgb[..])
     );
     // TIFF, 8 and 16 bit.
@@ -755,7 +776,7 @@ fn bmp_tiff_webp_ico_round_trip() {
         .unwrap();
     let d = dec(tif.get_ref(), InputFormat::Tiff);
     assert_eq!(
-        (d.frame.layout(), d.frame.data()),
+        (d.frame.layout(), d.frame.as_eight().unwrap().data()),
         (PixelLayout::Rgb8, &rgb[..])
     );
     let rgb16: Vec<u8> = rgb
@@ -768,7 +789,7 @@ fn bmp_tiff_webp_ico_round_trip() {
         .unwrap();
     let d = dec(tif16.get_ref(), InputFormat::Tiff);
     assert_eq!(
-        (d.frame.layout(), d.frame.data()),
+        (d.frame.layout(), d.frame.as_eight().unwrap().data()),
         (PixelLayout::Rgb8, &rgb[..])
     );
     // WebP lossless with alpha.
@@ -788,7 +809,7 @@ fn bmp_tiff_webp_ico_round_trip() {
     );
     let d = dec(&webp, InputFormat::Webp);
     assert_eq!(
-        (d.frame.layout(), d.frame.data()),
+        (d.frame.layout(), d.frame.as_eight().unwrap().data()),
         (PixelLayout::Rgba8, &rgba[..])
     );
     // ICO with two entries: the larger one is decoded.
@@ -811,7 +832,10 @@ fn bmp_tiff_webp_ico_round_trip() {
         .unwrap();
     let d = dec(&ico, InputFormat::Ico);
     assert_eq!((d.frame.width(), d.frame.height()), (48, 48));
-    assert_eq!(d.frame.pixel(20, 20), Some(&[9u8, 8, 7, 255][..]));
+    assert_eq!(
+        d.frame.as_eight().unwrap().pixel(20, 20),
+        Some(&[9u8, 8, 7, 255][..])
+    );
 }
 
 #[test]

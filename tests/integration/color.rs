@@ -66,7 +66,7 @@ fn rgb_of(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
             &DecodeLimits::default(),
         )
         .unwrap();
-        let f = d.frame.to_layout(PixelLayout::Rgb8);
+        let f = d.frame.as_eight().unwrap().to_layout(PixelLayout::Rgb8);
         return (f.width(), f.height(), f.data().to_vec());
     }
     let img = image::load_from_memory(bytes).unwrap().to_rgb8();

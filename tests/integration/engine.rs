@@ -1511,7 +1511,7 @@ fn resize_fed_by_the_jpeg_decoder_matches_the_whole_picture_path() {
         )
         .unwrap();
         let upright = orient(
-            &stored.frame,
+            stored.frame.as_eight().unwrap(),
             &OrientParams {
                 orientation: stored.orientation,
             },

@@ -5,6 +5,7 @@ mod bombs;
 mod codec;
 mod color;
 mod corpus;
+mod depth;
 mod encode;
 mod engine;
 mod ffi;

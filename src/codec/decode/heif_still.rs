@@ -424,7 +424,8 @@ pub(super) fn decode(
         Metadata::default()
     };
     Ok(Decoded {
-        frame,
+        frame: frame.into(),
+        source_bits: None,
         scale_denom: 1,
         orientation: heif.orientation(&primary),
         metadata,

@@ -106,7 +106,8 @@ pub(super) fn decode(bytes: &[u8], opts: &DecodeOptions, limits: &DecodeLimits) 
         Metadata::default()
     };
     Ok(Decoded {
-        frame,
+        frame: frame.into(),
+        source_bits: None,
         scale_denom: 1,
         orientation: 1,
         metadata,

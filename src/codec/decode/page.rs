@@ -226,7 +226,8 @@ pub(super) fn animation_frame(
             let frame = Frame::new(w, h, PixelLayout::Rgba8, canvas.into_raw())
                 .map_err(|e| undecodable(format, e.to_string()))?;
             return Ok(Decoded {
-                frame,
+                frame: frame.into(),
+                source_bits: None,
                 scale_denom: 1,
                 orientation: header.orientation,
                 metadata,

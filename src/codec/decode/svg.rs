@@ -213,7 +213,8 @@ pub(super) fn decode(bytes: &[u8], opts: &DecodeOptions, limits: &DecodeLimits) 
     let frame = Frame::new(w, h, PixelLayout::Rgba8, pixmap.take_demultiplied())
         .map_err(|e| refused(e.to_string()))?;
     Ok(Decoded {
-        frame,
+        frame: frame.into(),
+        source_bits: None,
         scale_denom: 1,
         orientation: 1,
         metadata: Metadata::default(),

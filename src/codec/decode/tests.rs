@@ -1,4 +1,5 @@
 use super::*;
+use image::ColorType;
 
 #[test]
 fn shrink_denom_picks_largest_fitting() {
@@ -47,7 +48,9 @@ fn sixteen_bit_reduces_with_rounding() {
     for v in [0u16, 257, 65535, 32896] {
         b.extend_from_slice(&v.to_ne_bytes());
     }
-    let (l, d) = to_8bit(ColorType::L16, b).unwrap();
-    assert_eq!(l, PixelLayout::Gray8);
-    assert_eq!(d, vec![0, 1, 255, 128]);
+    let f = depth::pixels(ColorType::L16, b, (4, 1), false)
+        .unwrap()
+        .into_eight();
+    assert_eq!(f.layout(), PixelLayout::Gray8);
+    assert_eq!(f.data(), &[0, 1, 255, 128]);
 }

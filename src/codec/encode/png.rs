@@ -8,6 +8,34 @@ const XMP_KEYWORD: &[u8] = b"XML:com.adobe.xmp";
 const AFTER_IHDR: usize = 8 + 25;
 
 pub(super) fn encode(frame: &Frame, opts: &EncodeOptions) -> Result<Vec<u8>> {
+    let color = match frame.layout() {
+        PixelLayout::Gray8 => ExtendedColorType::L8,
+        PixelLayout::GrayAlpha8 => ExtendedColorType::La8,
+        PixelLayout::Rgb8 => ExtendedColorType::Rgb8,
+        PixelLayout::Rgba8 => ExtendedColorType::Rgba8,
+    };
+    let size = (frame.width(), frame.height());
+    encode_samples(frame.data(), size, color, opts)
+}
+
+/// A 16-bit PNG of `frame` (`image` writes the native-endian samples big-endian).
+pub(super) fn encode16(frame: &Frame16, opts: &EncodeOptions) -> Result<Vec<u8>> {
+    let color = match frame.layout() {
+        PixelLayout::Gray8 => ExtendedColorType::L16,
+        PixelLayout::GrayAlpha8 => ExtendedColorType::La16,
+        PixelLayout::Rgb8 => ExtendedColorType::Rgb16,
+        PixelLayout::Rgba8 => ExtendedColorType::Rgba16,
+    };
+    let size = (frame.width(), frame.height());
+    encode_samples(frame.bytes(), size, color, opts)
+}
+
+fn encode_samples(
+    data: &[u8],
+    (width, height): (u32, u32),
+    color: ExtendedColorType,
+    opts: &EncodeOptions,
+) -> Result<Vec<u8>> {
     let (compression, filter) = match opts.png_compression {
         // png's own `Fastest` preset: fdeflate with the Up filter.
         PngCompression::Fastest => (CompressionType::Fast, FilterType::Up),
@@ -15,13 +43,7 @@ pub(super) fn encode(frame: &Frame, opts: &EncodeOptions) -> Result<Vec<u8>> {
         PngCompression::Balanced => (CompressionType::Default, FilterType::Adaptive),
         PngCompression::High => (CompressionType::Best, FilterType::Adaptive),
     };
-    let color = match frame.layout() {
-        PixelLayout::Gray8 => ExtendedColorType::L8,
-        PixelLayout::GrayAlpha8 => ExtendedColorType::La8,
-        PixelLayout::Rgb8 => ExtendedColorType::Rgb8,
-        PixelLayout::Rgba8 => ExtendedColorType::Rgba8,
-    };
-    let mut out = Vec::with_capacity(frame.data().len() / 2 + 1024);
+    let mut out = Vec::with_capacity(data.len() / 2 + 1024);
     let mut enc = PngEncoder::new_with_quality(&mut out, compression, filter);
     let meta = &opts.metadata;
     if let Some(icc) = block(&meta.icc) {
@@ -32,9 +54,9 @@ pub(super) fn encode(frame: &Frame, opts: &EncodeOptions) -> Result<Vec<u8>> {
         enc.set_exif_metadata(exif.to_vec())
             .map_err(|e| encode_error(FORMAT, e.to_string()))?;
     }
-    // The frame's buffer length matches width × height × channels (Frame's guarantee),
-    // which is what write_image asserts.
-    enc.write_image(frame.data(), frame.width(), frame.height(), color)
+    // The frame's buffer length matches width × height × channels × sample bytes (the
+    // frames' guarantee), which is what write_image asserts.
+    enc.write_image(data, width, height, color)
         .map_err(|e| encode_error(FORMAT, e.to_string()))?;
     if let Some(xmp) = block(&meta.xmp) {
         let mut data = Vec::with_capacity(XMP_KEYWORD.len() + 5 + xmp.len());

@@ -1,0 +1,99 @@
+//! Sample depths: `image`'s colour types to pixform's layouts, reduced to 8 bits, or kept
+//! at 16 bits when the output can hold them ([`super::DecodeOptions::keep_16bit`]).
+
+use image::ColorType;
+
+use crate::{Frame, Frame16, PixelLayout, Pixels};
+
+/// The layout of `image`'s colour type, and its bits per sample.
+pub(super) fn layout_of(color: ColorType) -> Option<(PixelLayout, u8)> {
+    Some(match color {
+        ColorType::L8 => (PixelLayout::Gray8, 8),
+        ColorType::La8 => (PixelLayout::GrayAlpha8, 8),
+        ColorType::Rgb8 => (PixelLayout::Rgb8, 8),
+        ColorType::Rgba8 => (PixelLayout::Rgba8, 8),
+        ColorType::L16 => (PixelLayout::Gray8, 16),
+        ColorType::La16 => (PixelLayout::GrayAlpha8, 16),
+        ColorType::Rgb16 => (PixelLayout::Rgb8, 16),
+        ColorType::Rgba16 => (PixelLayout::Rgba8, 16),
+        ColorType::Rgb32F => (PixelLayout::Rgb8, 32),
+        ColorType::Rgba32F => (PixelLayout::Rgba8, 32),
+        _ => return None,
+    })
+}
+
+/// A decoded buffer as pixels: 16-bit samples kept when `keep_16bit` (native endian in
+/// `buf`, as `image` writes them), every other depth reduced to 8 bits.
+///
+/// # Errors
+/// Why the buffer does not make a picture, for [`crate::Error::Undecodable`].
+pub(super) fn pixels(
+    color: ColorType,
+    buf: Vec<u8>,
+    (width, height): (u32, u32),
+    keep_16bit: bool,
+) -> Result<Pixels, String> {
+    let (layout, bits) =
+        layout_of(color).ok_or_else(|| format!("unsupported colour type {color:?}"))?;
+    let pixels = match bits {
+        8 => Pixels::Eight(Frame::new(width, height, layout, buf).map_err(|e| e.to_string())?),
+        16 if keep_16bit => {
+            let samples = buf
+                .chunks_exact(2)
+                .map(|c| u16::from_ne_bytes([c[0], c[1]]))
+                .collect();
+            drop(buf);
+            Pixels::Sixteen(
+                Frame16::new(width, height, layout, samples).map_err(|e| e.to_string())?,
+            )
+        }
+        16 => Pixels::Eight(
+            Frame::new(width, height, layout, from16(&buf)).map_err(|e| e.to_string())?,
+        ),
+        _ => Pixels::Eight(
+            Frame::new(width, height, layout, from32f(&buf)).map_err(|e| e.to_string())?,
+        ),
+    };
+    Ok(pixels)
+}
+
+/// Native-endian 16-bit samples to the nearest bytes.
+fn from16(b: &[u8]) -> Vec<u8> {
+    b.chunks_exact(2)
+        .map(|c| crate::frame16::narrow(u16::from_ne_bytes([c[0], c[1]])))
+        .collect()
+}
+
+/// Native-endian f32 samples (0–1) to bytes.
+fn from32f(b: &[u8]) -> Vec<u8> {
+    b.chunks_exact(4)
+        .map(|c| {
+            let v = f32::from_ne_bytes([c[0], c[1], c[2], c[3]]);
+            // Clamped to 0..=255 first, so the cast cannot truncate (NaN becomes 0).
+            (v.clamp(0.0, 1.0) * 255.0).round() as u8
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sixteen_bits_kept_or_reduced() {
+        let buf: Vec<u8> = [0u16, 0x1234, 65535]
+            .iter()
+            .flat_map(|v| v.to_ne_bytes())
+            .collect();
+        let kept = pixels(ColorType::Rgb16, buf.clone(), (1, 1), true).unwrap();
+        match kept {
+            Pixels::Sixteen(f) => assert_eq!(f.data(), &[0, 0x1234, 65535]),
+            other => panic!("{other:?}"),
+        }
+        let reduced = pixels(ColorType::Rgb16, buf, (1, 1), false).unwrap();
+        assert_eq!(reduced.into_eight().data(), &[0, 18, 255]);
+        let eight = pixels(ColorType::L8, vec![9, 8], (2, 1), true).unwrap();
+        assert_eq!(eight.bits(), 8);
+        assert!(pixels(ColorType::L8, vec![9], (2, 1), true).is_err());
+    }
+}
