@@ -9,10 +9,13 @@
 //!
 //! `resize_linear/<input>/<width>`: the `resize` cases with `linear_light` (16-bit linear
 //! intermediate, `Config::linear_light`), to read against `resize/…` of the same id.
+//!
+//! `resize_16bit/<input>/<width>`: the `resize` cases on the same pictures widened to 16
+//! bits (`ops::deep::resize`, what a 16-bit PNG to 16-bit PNG request runs).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use pixform::ops::{resize, Filter, ResizeParams, RowResizer};
-use pixform::{Frame, PixelLayout};
+use pixform::{Frame, Frame16, PixelLayout};
 
 fn corpus_png() -> Option<Frame> {
     let path = concat!(
@@ -87,6 +90,26 @@ fn bench(c: &mut Criterion) {
             };
             group.bench_with_input(BenchmarkId::new(*name, width), frame, |b, f| {
                 b.iter(|| resize(std::hint::black_box(f), &p).expect("resize"))
+            });
+        }
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("resize_16bit");
+    group.sample_size(10);
+    for (name, frame) in &inputs {
+        let deep = Frame16::from_frame(frame);
+        for width in [300u32, 1200] {
+            if width >= frame.width() {
+                continue;
+            }
+            let p = ResizeParams {
+                width,
+                height: height_for(frame, width),
+                ..ResizeParams::default()
+            };
+            group.bench_with_input(BenchmarkId::new(*name, width), &deep, |b, f| {
+                b.iter(|| pixform::ops::deep::resize(std::hint::black_box(f), &p).expect("resize"))
             });
         }
     }

@@ -190,14 +190,14 @@ fn check_metadata(block: Option<Vec<u8>>, limits: &DecodeLimits) -> Result<Optio
 }
 
 /// A zeroed buffer of `len` bytes, or a limit error if memory cannot be reserved.
-fn alloc(len: usize) -> Result<Vec<u8>> {
+fn alloc<T: Clone + Default>(len: usize) -> Result<Vec<T>> {
     let mut v = Vec::new();
     v.try_reserve_exact(len).map_err(|_| Error::LimitExceeded {
         limit: Limit::DecodedBytes,
         actual: len as u64,
         max: 0,
     })?;
-    v.resize(len, 0);
+    v.resize(len, T::default());
     Ok(v)
 }
 
@@ -632,11 +632,18 @@ fn decode_image(
         actual: dec.total_bytes(),
         max: usize::MAX as u64,
     })?;
-    let mut buf = alloc(total)?;
-    dec.read_image_boxed(&mut buf).map_err(err)?;
     let size = (header.width, header.height);
-    let frame =
-        depth::pixels(color, buf, size, opts.keep_16bit).map_err(|why| undecodable(format, why))?;
+    let frame = match depth::layout_of(color) {
+        Some((layout, 16)) if opts.keep_16bit => depth::read_16bit(layout, size, total, |b| {
+            dec.read_image_boxed(b).map_err(err)
+        })?,
+        _ => {
+            let mut buf = alloc(total)?;
+            dec.read_image_boxed(&mut buf).map_err(err)?;
+            depth::pixels(color, buf, size, opts.keep_16bit)
+                .map_err(|why| undecodable(format, why))?
+        }
+    };
     Ok(Decoded {
         frame,
         source_bits: depth::layout_of(color).map(|(_, bits)| bits),

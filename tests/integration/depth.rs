@@ -57,7 +57,7 @@ fn resize_crop_and_pad_keep_exact_16_bit_values() {
     let px = [0x1234u16, 0xabcd, 0x0101];
     let samples: Vec<u16> = px.iter().copied().cycle().take(64 * 48 * 3).collect();
     let input = png16(64, 48, ExtendedColorType::Rgb16, &samples, None);
-    let out = run(&input, "tr:w-20,h-20,c-pad_resize,bg-FFFFFF,f-png");
+    let out = run(&input, "tr:w-20,h-20,cm-pad_resize,bg-FFFFFF,f-png");
     let (w, h, color, got) = decoded(&out.bytes);
     assert_eq!((w, h, color), (20, 20, ColorType::Rgb16));
     let at = |x: usize, y: usize| &got[(y * 20 + x) * 3..(y * 20 + x) * 3 + 3];
@@ -142,11 +142,39 @@ fn a_format_of_8_bits_gets_8_and_says_so_only_when_16_were_carried() {
         (Some(16), 8)
     );
     assert_eq!(jpeg.report.depth.note, None);
-    // No `f`, no Accept: negotiation keeps an opaque PNG as PNG, at 16 bits.
-    let png = run(&input, "tr:w-8");
-    let (_, _, color, got) = decoded(&png.bytes);
-    assert_eq!(color, ColorType::Rgb16);
-    assert!(got.iter().all(|&v| v == 40000));
+    // No `f`, no Accept: an opaque picture is negotiated to JPEG from the header alone, so
+    // it is decoded at 8 bits with nothing to note.
+    let auto = run(&input, "tr:w-8");
+    assert_eq!(auto.format, pixform::format::OutputFormat::Jpeg);
+    assert_eq!(
+        (auto.report.depth.output, auto.report.depth.note.clone()),
+        (8, None)
+    );
+    // A transparent one is negotiated to PNG, which keeps the 16 bits.
+    let rgba: Vec<u16> = [40000u16, 20000, 10000, 30000]
+        .iter()
+        .copied()
+        .cycle()
+        .take(16 * 16 * 4)
+        .collect();
+    let clear = run(
+        &png16(16, 16, ExtendedColorType::Rgba16, &rgba, None),
+        "tr:w-8",
+    );
+    let (_, _, color, got) = decoded(&clear.bytes);
+    assert_eq!(color, ColorType::Rgba16);
+    // Premultiplied 16-bit samples round-trip to within one level.
+    let odd: Vec<&[u16]> = got
+        .chunks_exact(4)
+        .filter(|p| {
+            p[3] != 30000
+                || p[0].abs_diff(40000) > 1
+                || p[1].abs_diff(20000) > 1
+                || p[2].abs_diff(10000) > 1
+        })
+        .collect();
+    assert!(odd.is_empty(), "{odd:?}");
+    assert_eq!(clear.report.depth.output, 16);
     // A client that takes WebP gets 8 bits.
     let webp = Engine::new(Config::default())
         .transform_str(
@@ -181,6 +209,11 @@ fn alpha_weighted_16_bit_resize_does_not_bleed_hidden_colour() {
     assert_eq!((w, color), (8, ColorType::Rgba16));
     for p in got.chunks_exact(4).filter(|p| p[3] > 0) {
         assert_eq!(p[0], 0, "red leaked into {p:?}");
+    }
+    // The last column's kernel sees only green (its edge pixels ring, as Lanczos does).
+    for row in got.chunks_exact(8 * 4) {
+        let p = &row[7 * 4..];
+        assert_eq!(p[3], 65535, "{p:?}");
         assert!(p[1].abs_diff(50000) <= 2, "{p:?}");
     }
 }
@@ -204,7 +237,9 @@ fn the_colour_conversion_runs_in_16_bits() {
     );
     let (_, _, color, got) = decoded(&out.bytes);
     assert_eq!(color, ColorType::Rgb16);
-    let t = adobe
+    // The profile as the engine sees it: parsed back from the bytes the PNG carries.
+    let embedded = ColorProfile::new_from_slice(&adobe.encode().unwrap()).unwrap();
+    let t = embedded
         .create_transform_16bit(
             Layout::Rgb,
             &ColorProfile::new_srgb(),

@@ -186,6 +186,7 @@ fn the_report_has_one_json_schema() {
         "save_data",
         "ignored",
         "color",
+        "depth",
     ];
     expected.sort_unstable();
     assert_eq!(keys, expected);

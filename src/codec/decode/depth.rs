@@ -57,6 +57,30 @@ pub(super) fn pixels(
     Ok(pixels)
 }
 
+/// Reads 16-bit samples straight into their `u16` storage (`read` fills its bytes, native
+/// endian), so a 16-bit picture is never held twice while it is decoded.
+///
+/// # Errors
+/// What `read` returns, or why the samples do not make a picture.
+pub(super) fn read_16bit(
+    layout: PixelLayout,
+    (width, height): (u32, u32),
+    total_bytes: usize,
+    read: impl FnOnce(&mut [u8]) -> crate::Result<()>,
+) -> crate::Result<Pixels> {
+    if !total_bytes.is_multiple_of(2) {
+        return Err(crate::Error::Undecodable {
+            format: "image",
+            reason: format!("{total_bytes} bytes of 16-bit samples is an odd count"),
+        });
+    }
+    let mut samples: Vec<u16> = super::alloc(total_bytes / 2)?;
+    read(bytemuck::cast_slice_mut(&mut samples))?;
+    Ok(Pixels::Sixteen(Frame16::new(
+        width, height, layout, samples,
+    )?))
+}
+
 /// Native-endian 16-bit samples to the nearest bytes.
 fn from16(b: &[u8]) -> Vec<u8> {
     b.chunks_exact(2)
