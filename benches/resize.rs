@@ -55,19 +55,8 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("resize");
     group.sample_size(20);
     for (name, frame) in &inputs {
-        for width in [300u32, 1200] {
-            if width >= frame.width() {
-                continue; // Downscales only.
-            }
-            let height = height_for(frame, width);
-            let p = ResizeParams {
-                width,
-                height,
-                filter: Filter::Lanczos3,
-                source: None,
-                linear_light: false,
-            };
-            group.bench_with_input(BenchmarkId::new(*name, width), frame, |b, f| {
+        for p in downscales(frame) {
+            group.bench_with_input(BenchmarkId::new(*name, p.width), frame, |b, f| {
                 b.iter(|| resize(std::hint::black_box(f), &p).expect("resize"))
             });
         }
@@ -77,18 +66,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("resize_linear");
     group.sample_size(10);
     for (name, frame) in &inputs {
-        for width in [300u32, 1200] {
-            if width >= frame.width() {
-                continue;
-            }
-            let height = height_for(frame, width);
+        for p in downscales(frame) {
             let p = ResizeParams {
-                width,
-                height,
                 linear_light: true,
-                ..ResizeParams::default()
+                ..p
             };
-            group.bench_with_input(BenchmarkId::new(*name, width), frame, |b, f| {
+            group.bench_with_input(BenchmarkId::new(*name, p.width), frame, |b, f| {
                 b.iter(|| resize(std::hint::black_box(f), &p).expect("resize"))
             });
         }
@@ -99,16 +82,8 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for (name, frame) in &inputs {
         let deep = Frame16::from_frame(frame);
-        for width in [300u32, 1200] {
-            if width >= frame.width() {
-                continue;
-            }
-            let p = ResizeParams {
-                width,
-                height: height_for(frame, width),
-                ..ResizeParams::default()
-            };
-            group.bench_with_input(BenchmarkId::new(*name, width), &deep, |b, f| {
+        for p in downscales(frame) {
+            group.bench_with_input(BenchmarkId::new(*name, p.width), &deep, |b, f| {
                 b.iter(|| pixform::ops::deep::resize(std::hint::black_box(f), &p).expect("resize"))
             });
         }
@@ -134,6 +109,20 @@ fn bench(c: &mut Criterion) {
 }
 
 /// The height that keeps `frame`'s aspect ratio at `width` (rounded, at least 1).
+/// The `resize` cases of `frame`: Lanczos3 to 300 and 1200 px wide, height by aspect
+/// ratio, downscales only.
+fn downscales(frame: &Frame) -> impl Iterator<Item = ResizeParams> + '_ {
+    [300u32, 1200]
+        .into_iter()
+        .filter(|&width| width < frame.width())
+        .map(|width| ResizeParams {
+            width,
+            height: height_for(frame, width),
+            filter: Filter::Lanczos3,
+            ..ResizeParams::default()
+        })
+}
+
 fn height_for(frame: &Frame, width: u32) -> u32 {
     let (w, h) = (u64::from(frame.width()), u64::from(frame.height()));
     ((h * u64::from(width) + w / 2) / w).max(1) as u32

@@ -455,17 +455,17 @@ const char *pxf_output_mime(const struct pxf_output *output);
  * null, `ops` (strings, in order), `output` `[w,h]`), `format_reason` (string), `quality`
  * (number or null), `metadata` (`"none"`, `"icc"` or `"all"`), `save_data` (bool),
  * `ignored` (keys lenient parsing dropped), `color` (`profile` found or null, `action`:
- * `"untagged"`, `"srgb"`, `"converted"`, `"kept"` or `"ignored"`, `note`), `depth` (`input` bits per sample
- * or null, `output` bits, `note` saying where 16 bits were reduced, or null). The same schema the command-line tool and the
- * bindings print (`Report::to_json` in Rust).
+ * `"untagged"`, `"srgb"`, `"converted"`, `"kept"` or `"ignored"`, `note`), `depth`
+ * (`input` bits per sample or null, `output` bits, `note` saying where 16 bits were
+ * reduced, or null). The same schema the command-line tool and the bindings print
+ * (`Report::to_json` in Rust).
  *
  * On `PXF_OK`, `*json_out` receives a new NUL-terminated UTF-8 string that the caller
  * owns and must release with `pxf_string_free`. On error it is not written.
  *
  * Returns `PXF_OK`, or `PXF_INVALID_ARGUMENT` when a pointer is NULL.
  */
-enum pxf_status pxf_output_report_json(const struct pxf_output *output,
-                                       char **json_out);
+enum pxf_status pxf_output_report_json(const struct pxf_output *output, char **json_out);
 
 /**
  * Releases an output and everything borrowed from it. NULL is a no-op; call it once.

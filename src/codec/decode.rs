@@ -634,14 +634,17 @@ fn decode_image(
     })?;
     let size = (header.width, header.height);
     let frame = match depth::layout_of(color) {
-        Some((layout, 16)) if opts.keep_16bit => depth::read_16bit(layout, size, total, |b| {
-            dec.read_image_boxed(b).map_err(err)
-        })?,
+        Some((layout, 16)) if opts.keep_16bit => {
+            depth::read_16bit(format, layout, size, total, |b| {
+                dec.read_image_boxed(b).map_err(err)
+            })?
+        }
         _ => {
             let mut buf = alloc(total)?;
             dec.read_image_boxed(&mut buf).map_err(err)?;
-            depth::pixels(color, buf, size, opts.keep_16bit)
+            depth::to_8bit(color, buf, size)
                 .map_err(|why| undecodable(format, why))?
+                .into()
         }
     };
     Ok(Decoded {

@@ -98,9 +98,10 @@ pub extern "C" fn pxf_output_mime(output: *const pxf_output) -> *const c_char {
 /// null, `ops` (strings, in order), `output` `[w,h]`), `format_reason` (string), `quality`
 /// (number or null), `metadata` (`"none"`, `"icc"` or `"all"`), `save_data` (bool),
 /// `ignored` (keys lenient parsing dropped), `color` (`profile` found or null, `action`:
-/// `"untagged"`, `"srgb"`, `"converted"`, `"kept"` or `"ignored"`, `note`), `depth` (`input` bits per sample
-/// or null, `output` bits, `note` saying where 16 bits were reduced, or null). The same schema the command-line tool and the
-/// bindings print (`Report::to_json` in Rust).
+/// `"untagged"`, `"srgb"`, `"converted"`, `"kept"` or `"ignored"`, `note`), `depth`
+/// (`input` bits per sample or null, `output` bits, `note` saying where 16 bits were
+/// reduced, or null). The same schema the command-line tool and the bindings print
+/// (`Report::to_json` in Rust).
 ///
 /// On `PXF_OK`, `*json_out` receives a new NUL-terminated UTF-8 string that the caller
 /// owns and must release with `pxf_string_free`. On error it is not written.

@@ -3,6 +3,7 @@
 
 use image::ColorType;
 
+use super::InputFormat;
 use crate::{Frame, Frame16, PixelLayout, Pixels};
 
 /// The layout of `image`'s colour type, and its bits per sample.
@@ -22,63 +23,51 @@ pub(super) fn layout_of(color: ColorType) -> Option<(PixelLayout, u8)> {
     })
 }
 
-/// A decoded buffer as pixels: 16-bit samples kept when `keep_16bit` (native endian in
-/// `buf`, as `image` writes them), every other depth reduced to 8 bits.
+/// A decoded buffer at 8 bits: 16-bit (native endian, as `image` writes them) and float
+/// samples reduced to the nearest byte. 16-bit samples that are kept are read by
+/// [`read_16bit`] instead, without this buffer.
 ///
 /// # Errors
 /// Why the buffer does not make a picture, for [`crate::Error::Undecodable`].
-pub(super) fn pixels(
+pub(super) fn to_8bit(
     color: ColorType,
     buf: Vec<u8>,
     (width, height): (u32, u32),
-    keep_16bit: bool,
-) -> Result<Pixels, String> {
+) -> Result<Frame, String> {
     let (layout, bits) =
         layout_of(color).ok_or_else(|| format!("unsupported colour type {color:?}"))?;
-    let pixels = match bits {
-        8 => Pixels::Eight(Frame::new(width, height, layout, buf).map_err(|e| e.to_string())?),
-        16 if keep_16bit => {
-            let samples = buf
-                .chunks_exact(2)
-                .map(|c| u16::from_ne_bytes([c[0], c[1]]))
-                .collect();
-            drop(buf);
-            Pixels::Sixteen(
-                Frame16::new(width, height, layout, samples).map_err(|e| e.to_string())?,
-            )
-        }
-        16 => Pixels::Eight(
-            Frame::new(width, height, layout, from16(&buf)).map_err(|e| e.to_string())?,
-        ),
-        _ => Pixels::Eight(
-            Frame::new(width, height, layout, from32f(&buf)).map_err(|e| e.to_string())?,
-        ),
+    let data = match bits {
+        8 => buf,
+        16 => from16(&buf),
+        _ => from32f(&buf),
     };
-    Ok(pixels)
+    Frame::new(width, height, layout, data).map_err(|e| e.to_string())
 }
 
 /// Reads 16-bit samples straight into their `u16` storage (`read` fills its bytes, native
 /// endian), so a 16-bit picture is never held twice while it is decoded.
 ///
 /// # Errors
-/// What `read` returns, or why the samples do not make a picture.
+/// What `read` returns, or [`crate::Error::Undecodable`] when the samples do not make a
+/// `width × height` picture.
 pub(super) fn read_16bit(
+    format: InputFormat,
     layout: PixelLayout,
     (width, height): (u32, u32),
     total_bytes: usize,
     read: impl FnOnce(&mut [u8]) -> crate::Result<()>,
 ) -> crate::Result<Pixels> {
     if !total_bytes.is_multiple_of(2) {
-        return Err(crate::Error::Undecodable {
-            format: "image",
-            reason: format!("{total_bytes} bytes of 16-bit samples is an odd count"),
-        });
+        return Err(super::undecodable(
+            format,
+            format!("{total_bytes} bytes of 16-bit samples is an odd count"),
+        ));
     }
     let mut samples: Vec<u16> = super::alloc(total_bytes / 2)?;
     read(bytemuck::cast_slice_mut(&mut samples))?;
-    Ok(Pixels::Sixteen(Frame16::new(
-        width, height, layout, samples,
-    )?))
+    let frame = Frame16::new(width, height, layout, samples)
+        .map_err(|e| super::undecodable(format, e.to_string()))?;
+    Ok(Pixels::Sixteen(frame))
 }
 
 /// Native-endian 16-bit samples to the nearest bytes.
@@ -105,19 +94,25 @@ mod tests {
 
     #[test]
     fn sixteen_bits_kept_or_reduced() {
-        let buf: Vec<u8> = [0u16, 0x1234, 65535]
-            .iter()
-            .flat_map(|v| v.to_ne_bytes())
-            .collect();
-        let kept = pixels(ColorType::Rgb16, buf.clone(), (1, 1), true).unwrap();
+        let samples = [0u16, 0x1234, 65535];
+        let buf: Vec<u8> = samples.iter().flat_map(|v| v.to_ne_bytes()).collect();
+        let kept = read_16bit(InputFormat::Png, PixelLayout::Rgb8, (1, 1), 6, |b| {
+            b.copy_from_slice(&buf);
+            Ok(())
+        })
+        .unwrap();
         match kept {
-            Pixels::Sixteen(f) => assert_eq!(f.data(), &[0, 0x1234, 65535]),
+            Pixels::Sixteen(f) => assert_eq!(f.data(), &samples),
             other => panic!("{other:?}"),
         }
-        let reduced = pixels(ColorType::Rgb16, buf, (1, 1), false).unwrap();
-        assert_eq!(reduced.into_eight().data(), &[0, 18, 255]);
-        let eight = pixels(ColorType::L8, vec![9, 8], (2, 1), true).unwrap();
-        assert_eq!(eight.bits(), 8);
-        assert!(pixels(ColorType::L8, vec![9], (2, 1), true).is_err());
+        let reduced = to_8bit(ColorType::Rgb16, buf, (1, 1)).unwrap();
+        assert_eq!(reduced.data(), &[0, 18, 255]);
+        let eight = to_8bit(ColorType::L8, vec![9, 8], (2, 1)).unwrap();
+        assert_eq!(eight.data(), &[9, 8]);
+        assert!(to_8bit(ColorType::L8, vec![9], (2, 1)).is_err());
+        let odd = read_16bit(InputFormat::Png, PixelLayout::Gray8, (1, 1), 3, |_| Ok(()));
+        assert!(odd.is_err());
+        let short = read_16bit(InputFormat::Png, PixelLayout::Rgb8, (2, 1), 6, |_| Ok(()));
+        assert!(short.is_err());
     }
 }

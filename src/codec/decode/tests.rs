@@ -48,9 +48,7 @@ fn sixteen_bit_reduces_with_rounding() {
     for v in [0u16, 257, 65535, 32896] {
         b.extend_from_slice(&v.to_ne_bytes());
     }
-    let f = depth::pixels(ColorType::L16, b, (4, 1), false)
-        .unwrap()
-        .into_eight();
+    let f = depth::to_8bit(ColorType::L16, b, (4, 1)).unwrap();
     assert_eq!(f.layout(), PixelLayout::Gray8);
     assert_eq!(f.data(), &[0, 1, 255, 128]);
 }
