@@ -211,9 +211,9 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-/// The JPEG decoder's scale for `min_size`: [`crate::plan::shrink_factor`] (the one rule),
-/// 1 without a minimum.
-fn jpeg_shrink_denom(width: u32, height: u32, min_size: Option<(u32, u32)>) -> u8 {
+/// The decoders' scale for `min_size` (JPEG's DCT scaling, HEIF's averaged planes):
+/// [`crate::plan::shrink_factor`] (the one rule), 1 without a minimum.
+fn shrink_denom(width: u32, height: u32, min_size: Option<(u32, u32)>) -> u8 {
     let needed = min_size.and_then(|(w, h)| crate::plan::Size::new(w.max(1), h.max(1)));
     match (crate::plan::Size::new(width, height), needed) {
         (Some(source), Some(needed)) => crate::plan::shrink_factor(source, needed),
@@ -467,6 +467,7 @@ mod jpeg;
 mod jxl;
 mod page;
 mod planes;
+mod shrink;
 mod svg;
 mod yuv;
 pub use svg::{MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_NODES, MAX_SVG_WEIGHT};

@@ -408,6 +408,13 @@ pub(super) fn decode(
         }
         None => (color, alpha),
     };
+    // Shrink-on-load: the planes are averaged before the conversion to RGB. Not with
+    // alpha, whose straight colour would average in the hidden colour of clear pixels.
+    let denom = match alpha {
+        None => shrink_denom(color.width as u32, color.height as u32, opts.min_size),
+        Some(_) => 1,
+    };
+    let color = shrink::shrink(color, usize::from(denom)).map_err(|e| undecodable(f, e))?;
     let coding = Coding {
         matrix,
         full_range: color.full_range,
@@ -426,7 +433,7 @@ pub(super) fn decode(
     Ok(Decoded {
         frame: frame.into(),
         source_bits: None,
-        scale_denom: 1,
+        scale_denom: denom,
         orientation: heif.orientation(&primary),
         metadata,
         profile_applied: false,

@@ -292,7 +292,7 @@ pub(super) fn decode<S: RowSink>(
     } else {
         Metadata::default()
     };
-    let denom = jpeg_shrink_denom(w, h, opts.min_size);
+    let denom = shrink_denom(w, h, opts.min_size);
     let (ow, oh) = (w.div_ceil(u32::from(denom)), h.div_ceil(u32::from(denom)));
     let inverted = info.adobe.is_some();
     // A CMYK profile converts the rows as they leave libjpeg; an unusable one falls back

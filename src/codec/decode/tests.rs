@@ -3,15 +3,15 @@ use image::ColorType;
 
 #[test]
 fn shrink_denom_picks_largest_fitting() {
-    assert_eq!(jpeg_shrink_denom(4000, 3000, None), 1);
-    assert_eq!(jpeg_shrink_denom(4000, 3000, Some((300, 200))), 8);
-    assert_eq!(jpeg_shrink_denom(4000, 3000, Some((500, 375))), 8);
-    assert_eq!(jpeg_shrink_denom(4000, 3000, Some((501, 375))), 4);
-    assert_eq!(jpeg_shrink_denom(4000, 3000, Some((1000, 751))), 2);
-    assert_eq!(jpeg_shrink_denom(4000, 3000, Some((2001, 10))), 1);
+    assert_eq!(shrink_denom(4000, 3000, None), 1);
+    assert_eq!(shrink_denom(4000, 3000, Some((300, 200))), 8);
+    assert_eq!(shrink_denom(4000, 3000, Some((500, 375))), 8);
+    assert_eq!(shrink_denom(4000, 3000, Some((501, 375))), 4);
+    assert_eq!(shrink_denom(4000, 3000, Some((1000, 751))), 2);
+    assert_eq!(shrink_denom(4000, 3000, Some((2001, 10))), 1);
     // ceil: 17 / 8 = 3 (2.125 rounded up).
-    assert_eq!(jpeg_shrink_denom(17, 17, Some((3, 3))), 8);
-    assert_eq!(jpeg_shrink_denom(17, 17, Some((4, 4))), 4);
+    assert_eq!(shrink_denom(17, 17, Some((3, 3))), 8);
+    assert_eq!(shrink_denom(17, 17, Some((4, 4))), 4);
 }
 
 #[test]
