@@ -207,13 +207,15 @@ impl Engine {
         );
 
         // Shrink on load: plan the first step on the upright header size and let the JPEG
-        // decoder stop at the smallest DCT scale still at least that big. Trim changes the
-        // size before the resize is planned: no shrink-on-load then.
+        // decoder stop at the smallest DCT scale still at least that big (AVIF and HEIC
+        // average their Y'CbCr planes by the same factor). Trim changes the size before
+        // the resize is planned: no shrink-on-load then.
         // An SVG is rendered straight at the first step's resize.
         let first = match (format, transform.steps.first()) {
-            (InputFormat::Jpeg | InputFormat::Svg, Some(Step::Params(p))) if p.trim.is_none() => {
-                Some((p, plan::plan_step(upright, p, &runner.context())?))
-            }
+            (
+                InputFormat::Jpeg | InputFormat::Svg | InputFormat::Avif | InputFormat::Heic,
+                Some(Step::Params(p)),
+            ) if p.trim.is_none() => Some((p, plan::plan_step(upright, p, &runner.context())?)),
             _ => None,
         };
         check_deadline(request.deadline)?;

@@ -13,7 +13,7 @@
 //! | `page` | the page or frame decoded, 1-based (`pg-N`; 1 without it) |
 //! | `pages` | how many pages or frames the input has, or `null` when unknown |
 //! | `orientation` | EXIF orientation applied, 1–8 |
-//! | `shrink_on_load` | DCT denominator 1, 2, 4 or 8 |
+//! | `shrink_on_load` | 1, 2, 4 or 8: the JPEG DCT scale, or the factor AVIF/HEIC planes were averaged by |
 //! | `steps` | one object per step run: `input` `[w,h]`, `resize` `[w,h]` or `null`, `crop` `{"x","y","width","height"}` or `null`, `pad` `{"canvas":[w,h],"position":[x,y]}` or `null`, `ops` (strings such as `"rotate 90"`, in the order run), `output` `[w,h]` |
 //! | `format_reason` | why the output format was chosen |
 //! | `quality` | quality used (lossy formats) or `null` |
@@ -248,7 +248,8 @@ pub struct Report {
     pub pages: Option<u32>,
     /// EXIF orientation applied (1 = none).
     pub orientation: u8,
-    /// DCT shrink-on-load denominator (1, 2, 4 or 8).
+    /// Shrink-on-load factor (1, 2, 4 or 8): JPEG's DCT scale, or how many samples per side
+    /// AVIF/HEIC Y′CbCr planes were averaged over before the conversion to RGB.
     pub shrink_on_load: u8,
     /// Each step, in order.
     pub steps: Vec<StepReport>,

@@ -366,6 +366,29 @@ fn a_large_phone_avif_decodes_with_its_orientation() {
 }
 
 #[test]
+fn a_thumbnail_averages_the_planes_on_load_and_matches_a_full_decode() {
+    // 4032x3024 stored, orientation 6: w-300 needs 400x300 stored, which 1/8 (504x378)
+    // still covers.
+    let bytes = corpus("libvips--avif-orientation-6.avif");
+    let thumb = run(&bytes, "tr:w-300,f-png").unwrap();
+    assert_eq!(thumb.report.shrink_on_load, 8);
+    assert_eq!((thumb.width, thumb.height), (300, 400));
+    let full = run(&bytes, "tr:f-png").unwrap();
+    assert_eq!(full.report.shrink_on_load, 1);
+    let reference = run(&full.bytes, "tr:w-300,f-png").unwrap();
+    assert_eq!((reference.width, reference.height), (300, 400));
+    let db = psnr_rgb(&rgba(&thumb), &rgba(&reference));
+    assert!(
+        db > 36.0,
+        "shrunk on load vs resized from full size: {db:.1} dB"
+    );
+    // A crop in the first step is planned on the full size and scaled with the frame.
+    let cropped = run(&bytes, "tr:w-200,h-200,c-maintain_ratio,fo-top").unwrap();
+    assert_eq!((cropped.width, cropped.height), (200, 200));
+    assert!(cropped.report.shrink_on_load > 1);
+}
+
+#[test]
 fn an_image_sequence_gives_its_still_or_a_clear_error() {
     match run(&corpus("pillow--avif--star.avifs"), "tr:f-png") {
         Ok(out) => assert_eq!((out.width, out.height), (159, 159)),
