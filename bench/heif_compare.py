@@ -591,7 +591,9 @@ def interpretation(rows, profiles, meta):
             + (f"; its hottest functions are {', '.join(f'`{x}`' for x in top)}" if top else "")
             + (f". {span([x * 100 for x in share], '.0f')} % of libdav1d's samples fall on "
                "SIMD-register instructions (its x86 assembly)." if share else "."))
-        bullets.append("pixform's Y′CbCr→RGB stage also costs more than libheif's ("
+        more = sum(p["ms"][post] for _, p, _ in av) > sum(v["ms"][lh] for _, _, v in av)
+        bullets.append("pixform's work after the decoder (planes averaged on load, Y′CbCr→RGB) "
+                       + ("costs more" if more else "costs less") + " than libheif's ("
                        + ", ".join(f"{p['ms'][post]:.0f} vs {v['ms'][lh]:.0f}" for _, p, v in av)
                        + " ms).")
     return head.strip() + "\n\n" + "\n".join(f"- {b}" for b in bullets)

@@ -9,9 +9,9 @@
 //!
 //! - `decode_modern/<file>/<W×H>`: the decoders added for phones and the web, on files of
 //!   `../shared/corpus/odd` and `tests/fixtures`: a 3024×4032 phone AVIF (full size, and
-//!   once: AVIF has no shrink-on-load), a 320×213 lossy JPEG XL,
+//!   shrunk on load for a 300×300 thumbnail: planes averaged by 8), a 320×213 lossy JPEG XL,
 //!   the libvips logo SVG rendered at its own 736×552 and at 1600 px wide, and with the
-//!   `heic` feature a 1280×854 HEIC.
+//!   `heic` feature a 1280×854 HEIC (full size and shrunk on load).
 //!
 //! `sample_size(10)` with flat sampling and a short measurement time keep a full run to a
 //! few minutes on 2 cores. No assertions: a photo that fails to decode is reported on stderr
@@ -128,11 +128,20 @@ fn modern(c: &mut Criterion) {
         render_size: Some((1600, 1200)),
         ..DecodeOptions::default()
     };
+    let thumbnail = DecodeOptions {
+        min_size: Some((300, 300)),
+        ..DecodeOptions::default()
+    };
     let mut inputs = vec![
         (
             odd.join("avif/libvips--avif-orientation-6.avif"),
             InputFormat::Avif,
             DecodeOptions::default(),
+        ),
+        (
+            odd.join("avif/libvips--avif-orientation-6.avif"),
+            InputFormat::Avif,
+            thumbnail,
         ),
         (
             Path::new("tests/fixtures/jxl/photo-lossy.jxl").to_path_buf(),
@@ -155,6 +164,11 @@ fn modern(c: &mut Criterion) {
             odd.join("heic/libheif--example.heic"),
             InputFormat::Heic,
             DecodeOptions::default(),
+        ));
+        inputs.push((
+            odd.join("heic/libheif--example.heic"),
+            InputFormat::Heic,
+            thumbnail,
         ));
     }
     let mut g = c.benchmark_group("decode_modern");

@@ -59,9 +59,10 @@ impl Default for DecodeLimits {
 /// How to decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DecodeOptions {
-    /// JPEG shrink-on-load: decode at the smallest of 1/8, 1/4, 1/2 scale whose result is
+    /// Shrink-on-load: decode at the smallest of 1/8, 1/4, 1/2 scale whose result is
     /// still at least this size on both axes (stored orientation); `None` = full size.
-    /// Ignored by the other formats.
+    /// JPEG scales its DCT; AVIF and HEIC without alpha average their Y′CbCr planes; the
+    /// other formats ignore it.
     pub min_size: Option<(u32, u32)>,
     /// Collect EXIF/ICC/XMP (for `md-true` / `cp-true`).
     pub want_metadata: bool,
